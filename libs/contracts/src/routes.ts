@@ -1,0 +1,107 @@
+// The REST route table (spec §3.2): method + path → the backend subject that answers it, its request
+// schemas and the permission it needs. The edge serves exactly this table; backends register by `name`.
+import Type, { type TObject, type TSchema } from 'typebox';
+import {
+  CreateApplicationBody,
+  DeployBody,
+  DesiredState,
+  RestartBody,
+  RollbackBody,
+  UpdateApplicationBody,
+} from './applications.js';
+import { Id } from './common.js';
+import { PageQuery } from './envelope.js';
+import { CancelOperationBody, ListOperationsQuery } from './operations.js';
+import {
+  CreateResourceBodies,
+  type ResourcePathName,
+  ResourcePathNameSchema,
+  ResourceStatus,
+  UpdateResourceBodies,
+} from './resources.js';
+import { AddTeamMemberBody, CreateTeamBody, UpdateUserProfileBody } from './teams.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Any authenticated caller may use the route (it acts on the caller's own data only). */
+export const AUTHENTICATED = 'authenticated';
+
+export interface RouteDef {
+  name: string;
+  method: HttpMethod;
+  /** Relative to /api/v1, with `:param` segments. */
+  path: string;
+  /** `resource:action` or `resource:type:action`; `{type}` is replaced by the path's resource type. */
+  permission: string;
+  params?: TObject;
+  query?: TObject;
+  body?: TSchema;
+  /** For `/resources/:type` routes: the body schema depends on the type in the path. */
+  bodyByResourceType?: Record<ResourcePathName, TSchema>;
+  /** Long-running commands answer 202 with an operation (spec §3.3.3). */
+  longRunning?: boolean;
+  /** Writes that honour `If-Match`. */
+  conditional?: boolean;
+}
+
+const IdParams = Type.Object({ id: Id });
+const TypeParams = Type.Object({ type: ResourcePathNameSchema });
+const TypeIdParams = Type.Object({ type: ResourcePathNameSchema, id: Id });
+const PageOnly = Type.Object({ ...PageQuery }, { additionalProperties: false });
+
+const ListApplicationsQuery = Type.Object(
+  { ...PageQuery, team_id: Type.Optional(Id), status: Type.Optional(Type.String({ maxLength: 32 })) },
+  { additionalProperties: false },
+);
+const ListResourcesQuery = Type.Object(
+  { ...PageQuery, team_id: Type.Optional(Id), status: Type.Optional(ResourceStatus) },
+  { additionalProperties: false },
+);
+
+const route = (def: RouteDef): RouteDef => def;
+
+export const Routes = [
+  // 3.2.1 Applications
+  route({ name: 'applications.list', method: 'GET', path: '/applications', permission: 'application:read', query: ListApplicationsQuery }),
+  route({ name: 'applications.create', method: 'POST', path: '/applications', permission: 'application:create', body: CreateApplicationBody }),
+  route({ name: 'applications.get', method: 'GET', path: '/applications/:id', permission: 'application:read', params: IdParams }),
+  route({ name: 'applications.update', method: 'PUT', path: '/applications/:id', permission: 'application:update', params: IdParams, body: UpdateApplicationBody, conditional: true }),
+  route({ name: 'applications.delete', method: 'DELETE', path: '/applications/:id', permission: 'application:delete', params: IdParams, conditional: true }),
+  route({ name: 'applications.desiredState.get', method: 'GET', path: '/applications/:id/desired-state', permission: 'application:read', params: IdParams }),
+  route({ name: 'applications.desiredState.put', method: 'PUT', path: '/applications/:id/desired-state', permission: 'application:update', params: IdParams, body: DesiredState, conditional: true }),
+  route({ name: 'applications.actualState.get', method: 'GET', path: '/applications/:id/actual-state', permission: 'application:read', params: IdParams }),
+  route({ name: 'applications.diff', method: 'GET', path: '/applications/:id/diff', permission: 'application:read', params: IdParams }),
+  route({ name: 'applications.deploy', method: 'POST', path: '/applications/:id/deploy', permission: 'application:deploy', params: IdParams, body: DeployBody, longRunning: true, conditional: true }),
+  route({ name: 'applications.rollback', method: 'POST', path: '/applications/:id/rollback', permission: 'application:deploy', params: IdParams, body: RollbackBody, longRunning: true, conditional: true }),
+  route({ name: 'applications.restart', method: 'POST', path: '/applications/:id/restart', permission: 'application:deploy', params: IdParams, body: RestartBody, longRunning: true, conditional: true }),
+
+  // 3.2.2 Resources
+  route({ name: 'resources.list', method: 'GET', path: '/resources', permission: 'resource:*:read', query: ListResourcesQuery }),
+  route({ name: 'resources.listByType', method: 'GET', path: '/resources/:type', permission: 'resource:{type}:read', params: TypeParams, query: ListResourcesQuery }),
+  route({ name: 'resources.create', method: 'POST', path: '/resources/:type', permission: 'resource:{type}:create', params: TypeParams, bodyByResourceType: CreateResourceBodies, longRunning: true }),
+  route({ name: 'resources.get', method: 'GET', path: '/resources/:type/:id', permission: 'resource:{type}:read', params: TypeIdParams }),
+  route({ name: 'resources.update', method: 'PUT', path: '/resources/:type/:id', permission: 'resource:{type}:update', params: TypeIdParams, bodyByResourceType: UpdateResourceBodies, conditional: true }),
+  route({ name: 'resources.delete', method: 'DELETE', path: '/resources/:type/:id', permission: 'resource:{type}:delete', params: TypeIdParams, longRunning: true, conditional: true }),
+
+  // 3.2.3 Operations and status
+  route({ name: 'operations.list', method: 'GET', path: '/operations', permission: 'operation:read', query: ListOperationsQuery }),
+  route({ name: 'operations.get', method: 'GET', path: '/operations/:id', permission: 'operation:read', params: IdParams }),
+  route({ name: 'operations.cancel', method: 'POST', path: '/operations/:id/cancel', permission: 'operation:cancel', params: IdParams, body: CancelOperationBody }),
+  route({ name: 'operations.logs', method: 'GET', path: '/operations/:id/logs', permission: 'operation:read', params: IdParams, query: PageOnly }),
+  route({ name: 'status.platform', method: 'GET', path: '/status', permission: AUTHENTICATED }),
+  route({ name: 'status.application', method: 'GET', path: '/status/applications/:id', permission: 'application:read', params: IdParams }),
+  route({ name: 'metrics.platform', method: 'GET', path: '/metrics', permission: 'metrics:read' }),
+
+  // 3.2.4 Users and teams
+  route({ name: 'users.me.get', method: 'GET', path: '/users/me', permission: AUTHENTICATED }),
+  route({ name: 'users.me.update', method: 'PUT', path: '/users/me', permission: AUTHENTICATED, body: UpdateUserProfileBody }),
+  route({ name: 'users.me.permissions', method: 'GET', path: '/users/me/permissions', permission: AUTHENTICATED }),
+  route({ name: 'teams.list', method: 'GET', path: '/teams', permission: 'team:read', query: PageOnly }),
+  route({ name: 'teams.create', method: 'POST', path: '/teams', permission: 'team:create', body: CreateTeamBody }),
+  route({ name: 'teams.get', method: 'GET', path: '/teams/:id', permission: 'team:read', params: IdParams }),
+  route({ name: 'teams.members.list', method: 'GET', path: '/teams/:id/members', permission: 'team:read', params: IdParams, query: PageOnly }),
+  route({ name: 'teams.members.add', method: 'POST', path: '/teams/:id/members', permission: 'team:update', params: IdParams, body: AddTeamMemberBody }),
+  route({ name: 'teams.applications.list', method: 'GET', path: '/teams/:id/applications', permission: 'application:read', params: IdParams, query: PageOnly }),
+] as const satisfies readonly RouteDef[];
+
+export type RouteName = (typeof Routes)[number]['name'];

@@ -1,0 +1,69 @@
+// Turns a request's credential into a principal. Positive decisions are cached for a short TTL keyed
+// by a hash of the credential (never the credential itself), so a client's steady stream of requests
+// costs no NATS round trip to the auth service; a cached entry never outlives the token's own `exp`.
+import { ApiError, type Principal, RpcSubjects } from '@idp/contracts';
+import { callRpc, type RequestContext } from '@idp/nats';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+export interface AuthGateOptions {
+  ttlMs: number;
+  timeoutMs: number;
+  maxEntries?: number;
+}
+
+interface CacheEntry {
+  principal: Principal;
+  expiresAt: number;
+}
+
+export interface Credential {
+  bearer?: string;
+  api_key?: string;
+}
+
+/** Reads the credential from the headers; a malformed Authorization header is a 401, not a guess. */
+export function credentialFrom(headers: Record<string, string | string[] | undefined>): Credential {
+  const authorization = headers.authorization;
+  const apiKey = headers['x-api-key'];
+  if (typeof authorization === 'string') {
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
+    if (!match) {
+      throw new ApiError('UNAUTHENTICATED', "The Authorization header must be 'Bearer <token>'", { reason: 'malformed' });
+    }
+    return { bearer: match[1]! };
+  }
+  if (typeof apiKey === 'string' && apiKey.length > 0) return { api_key: apiKey };
+  throw new ApiError('UNAUTHENTICATED', 'Authentication is required: send Authorization: Bearer <token>', { reason: 'missing' });
+}
+
+export function createAuthGate(nc: NatsConnection, options: AuthGateOptions) {
+  const cache = new Map<string, CacheEntry>();
+  const maxEntries = options.maxEntries ?? 10_000;
+
+  async function authenticate(credential: Credential, context: RequestContext): Promise<Principal> {
+    const key = await cacheKey(credential);
+    const now = Date.now();
+    const hit = cache.get(key);
+    if (hit && hit.expiresAt > now) return hit.principal;
+    if (hit) cache.delete(key);
+
+    const reply = await callRpc(nc, RpcSubjects.authenticate, credential, { timeoutMs: options.timeoutMs, context });
+    const principal = reply.data as Principal;
+    if (options.ttlMs > 0) remember(key, principal, now);
+    return principal;
+  }
+
+  function remember(key: string, principal: Principal, now: number) {
+    const tokenExpiry = principal.expires_at ? principal.expires_at * 1000 : Number.POSITIVE_INFINITY;
+    if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+    cache.set(key, { principal, expiresAt: Math.min(now + options.ttlMs, tokenExpiry) });
+  }
+
+  return { authenticate, clear: () => cache.clear(), size: () => cache.size };
+}
+
+async function cacheKey(credential: Credential): Promise<string> {
+  const material = credential.bearer ? `b:${credential.bearer}` : `k:${credential.api_key}`;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(material));
+  return Buffer.from(digest).toString('base64url');
+}

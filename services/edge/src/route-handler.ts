@@ -1,0 +1,75 @@
+// One handler per route of the table: authenticate, authorise, validate, forward over NATS, and
+// answer in the envelope. The edge holds no business state; the backend's reply decides the data.
+import { ApiError, AUTHENTICATED, type Principal, ResourceTypes, type ResourcePathName, type RouteDef, RpcSubjects } from '@idp/contracts';
+import { callRpc } from '@idp/nats';
+import { evaluate, type RoleCatalogue } from '@idp/rbac';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { createAuthGate } from './auth-gate.js';
+import { credentialFrom } from './auth-gate.js';
+import { successEnvelope } from './envelope.js';
+import { compileRouteValidator, type ValidatedInput } from './request-validation.js';
+
+export interface RouteDeps {
+  nc: NatsConnection;
+  authGate: ReturnType<typeof createAuthGate>;
+  roles: RoleCatalogue;
+  backendTimeoutMs: number;
+}
+
+/** A route answered by the edge itself instead of a backend. */
+export type LocalHandler = (principal: Principal, input: ValidatedInput) => unknown;
+
+export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: LocalHandler) {
+  const validator = compileRouteValidator(route);
+  const subject = RpcSubjects.platform(route.name);
+
+  return async function handle(request: FastifyRequest, reply: FastifyReply) {
+    const context = request.requestContext;
+    const principal = await deps.authGate.authenticate(credentialFrom(request.headers), context);
+    request.principal = principal;
+    const input = validator.validate({ params: request.params, query: request.query, body: request.body });
+    authorize(route, principal, input.params, deps.roles);
+
+    if (local) return reply.send(successEnvelope(context.requestId, await local(principal, input)));
+
+    const ifMatch = parseIfMatch(request.headers['if-match'], route);
+    const result = await callRpc(
+      deps.nc,
+      subject,
+      { principal, ...input, ...(ifMatch ? { if_match: ifMatch } : {}) },
+      { timeoutMs: deps.backendTimeoutMs, context },
+    );
+    if (result.etag) reply.header('ETag', `"${result.etag}"`);
+    if (result.status === 202 && isOperation(result.data)) {
+      reply.header('Location', `/api/v1/operations/${result.data.operation_id}`);
+    }
+    return reply.code(result.status).send(successEnvelope(context.requestId, result.data, result.pagination));
+  };
+}
+
+function authorize(route: RouteDef, principal: Principal, params: Record<string, string>, roles: RoleCatalogue) {
+  if (route.permission === AUTHENTICATED) return;
+  const type = params.type ? ResourceTypes[params.type as ResourcePathName]?.type : undefined;
+  const permission = route.permission.replace('{type}', type ?? '*');
+  const decision = evaluate(principal, roles, permission);
+  if (!decision.allowed) {
+    throw new ApiError('FORBIDDEN', `Missing permission '${permission}'`, { permission });
+  }
+}
+
+/** `If-Match: "3"` or `W/"3"` → `3`; only on routes that honour it. `*` means "any version". */
+function parseIfMatch(header: string | undefined, route: RouteDef): string | undefined {
+  if (!header || header.trim() === '*') return undefined;
+  if (!route.conditional) {
+    throw new ApiError('VALIDATION_ERROR', 'This endpoint does not take If-Match', { field: 'If-Match', reason: 'not supported here' });
+  }
+  const match = /^(?:W\/)?"?([A-Za-z0-9._-]{1,64})"?$/.exec(header.trim());
+  if (!match) {
+    throw new ApiError('VALIDATION_ERROR', 'If-Match must be a version such as "3"', { field: 'If-Match', reason: 'malformed' });
+  }
+  return match[1];
+}
+
+const isOperation = (data: unknown): data is { operation_id: string } =>
+  typeof data === 'object' && data !== null && typeof (data as { operation_id?: unknown }).operation_id === 'string';
