@@ -25,6 +25,8 @@ const JwtEnvSchema = Type.Object({ ...JwtEnv, NODE_ENV: CommonEnv.NODE_ENV });
 /** Production must never run on the published development secret. */
 export function assertSafeSecrets(env: Static<typeof JwtEnvSchema>): void {
   if (env.NODE_ENV === 'production' && env.IDP_JWT_SECRET === DEV_JWT_SECRET) {
-    throw new ConfigError('IDP_JWT_SECRET: the development default must not be used with NODE_ENV=production');
+    throw new ConfigError(
+      'IDP_JWT_SECRET: the development default must not be used with NODE_ENV=production',
+    );
   }
 }

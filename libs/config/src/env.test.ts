@@ -1,8 +1,11 @@
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { CommonEnv, ConfigError, readEnv } from './index.js';
+import { assertSafeSecrets, CommonEnv, ConfigError, JwtEnv, readEnv } from './index.js';
 
-const Schema = Type.Object({ ...CommonEnv, PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }) });
+const Schema = Type.Object({
+  ...CommonEnv,
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
+});
 
 describe('readEnv', () => {
   it('applies defaults and coerces numbers', () => {
@@ -19,5 +22,18 @@ describe('readEnv', () => {
     } catch (error) {
       expect((error as Error).message).toContain('PORT');
     }
+  });
+});
+
+describe('assertSafeSecrets', () => {
+  const JwtSchema = Type.Object({ ...CommonEnv, ...JwtEnv });
+  it('refuses the development secret in production', () => {
+    expect(() => assertSafeSecrets(readEnv(JwtSchema, { NODE_ENV: 'production' }))).toThrow(/IDP_JWT_SECRET/);
+  });
+  it('accepts a real secret in production and the default in development', () => {
+    expect(() =>
+      assertSafeSecrets(readEnv(JwtSchema, { NODE_ENV: 'production', IDP_JWT_SECRET: 's'.repeat(32) })),
+    ).not.toThrow();
+    expect(() => assertSafeSecrets(readEnv(JwtSchema, {}))).not.toThrow();
   });
 });

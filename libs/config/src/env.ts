@@ -8,7 +8,10 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function readEnv<S extends TObject>(schema: S, env: Record<string, string | undefined> = process.env): Static<S> {
+export function readEnv<S extends TObject>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): Static<S> {
   const known: Record<string, unknown> = {};
   for (const key of Object.keys(schema.properties)) {
     const raw = env[key];
@@ -20,7 +23,7 @@ export function readEnv<S extends TObject>(schema: S, env: Record<string, string
   if (!check.Check(converted)) {
     const problems = [...check.Errors(converted)]
       .filter((e) => e.keyword !== 'anyOf' || e.instancePath === '')
-      .map((e) => `${e.instancePath.slice(1) || e.params && JSON.stringify(e.params)}: ${e.message}`);
+      .map((e) => `${e.instancePath.slice(1) || (e.params && JSON.stringify(e.params))}: ${e.message}`);
     throw new ConfigError(`invalid environment: ${[...new Set(problems)].join('; ')}`);
   }
   return converted as Static<S>;

@@ -37,7 +37,9 @@ export function parseGatewayConfig(text: string, source = 'gateway config'): Gat
   }
   const value = Value.Default(GatewayConfig, raw);
   if (!check.Check(value)) {
-    const problems = [...check.Errors(value)].map((e) => `${e.instancePath.slice(1).replaceAll('/', '.') || '(root)'}: ${e.message}`);
+    const problems = [...check.Errors(value)].map(
+      (e) => `${e.instancePath.slice(1).replaceAll('/', '.') || '(root)'}: ${e.message}`,
+    );
     throw new ConfigError(`${source}: ${[...new Set(problems)].join('; ')}`);
   }
   return value as GatewayConfig;
@@ -48,7 +50,9 @@ export async function loadGatewayConfig(path: string): Promise<GatewayConfig> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`${path}: cannot read the gateway config (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw new ConfigError(
+      `${path}: cannot read the gateway config (${(error as NodeJS.ErrnoException).code ?? error})`,
+    );
   }
   return parseGatewayConfig(text, path);
 }

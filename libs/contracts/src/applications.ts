@@ -2,9 +2,13 @@
 import Type, { type Static } from 'typebox';
 import { Description, Id, Name, Timestamp } from './common.js';
 
-export const EnvVars = Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' }), Type.String({ maxLength: 4096 }), {
-  maxProperties: 200,
-});
+export const EnvVars = Type.Record(
+  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' }),
+  Type.String({ maxLength: 4096 }),
+  {
+    maxProperties: 200,
+  },
+);
 
 export const ComputeResources = Type.Object(
   {
@@ -14,7 +18,10 @@ export const ComputeResources = Type.Object(
   { additionalProperties: false },
 );
 
-export const Version = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$', description: 'e.g. v1.2.3' });
+export const Version = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$',
+  description: 'e.g. v1.2.3',
+});
 
 export const DesiredState = Type.Object(
   {
@@ -59,7 +66,10 @@ export const Application = Type.Object({
   /** Versions that reached `deployed`, oldest first: what rollback walks back through. */
   deployment_history: Type.Array(Type.Object({ version: Version, operation_id: Id, deployed_at: Timestamp })),
   active_operation_id: Type.Union([Id, Type.Null()]),
-  version: Type.Integer({ minimum: 1, description: 'optimistic-concurrency version; send it back in If-Match' }),
+  version: Type.Integer({
+    minimum: 1,
+    description: 'optimistic-concurrency version; send it back in If-Match',
+  }),
   created_by: Type.String(),
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -67,7 +77,12 @@ export const Application = Type.Object({
 export type Application = Static<typeof Application>;
 
 export const CreateApplicationBody = Type.Object(
-  { name: Name, team_id: Id, description: Type.Optional(Description), desired_state: Type.Optional(DesiredState) },
+  {
+    name: Name,
+    team_id: Id,
+    description: Type.Optional(Description),
+    desired_state: Type.Optional(DesiredState),
+  },
   { additionalProperties: false },
 );
 export type CreateApplicationBody = Static<typeof CreateApplicationBody>;

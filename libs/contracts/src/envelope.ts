@@ -48,6 +48,11 @@ export function paginate<T>(items: readonly T[], page = 1, perPage = DEFAULT_PER
   const start = (page - 1) * perPage;
   return {
     items: items.slice(start, start + perPage),
-    pagination: { page, per_page: perPage, total, total_pages: Math.ceil(total / perPage) } satisfies Pagination,
+    pagination: {
+      page,
+      per_page: perPage,
+      total,
+      total_pages: Math.ceil(total / perPage),
+    } satisfies Pagination,
   };
 }

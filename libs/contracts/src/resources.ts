@@ -43,7 +43,9 @@ export const CiPipelineSpec = Type.Object(
       Type.Literal('manual'),
       Type.Literal('schedule'),
     ]),
-    schedule: Type.Optional(Type.String({ pattern: '^(\\S+\\s+){4}\\S+$', description: 'five-field cron expression' })),
+    schedule: Type.Optional(
+      Type.String({ pattern: '^(\\S+\\s+){4}\\S+$', description: 'five-field cron expression' }),
+    ),
     runner_size: Size,
   },
   { additionalProperties: false },
@@ -108,7 +110,12 @@ export const createResourceBody = <S extends TSchema>(spec: S) =>
 
 export const updateResourceBody = <S extends TSchema>(spec: S) =>
   Type.Object(
-    { description: Type.Optional(Description), tier: Type.Optional(Tier), labels: Type.Optional(Labels), spec: Type.Optional(spec) },
+    {
+      description: Type.Optional(Description),
+      tier: Type.Optional(Tier),
+      labels: Type.Optional(Labels),
+      spec: Type.Optional(spec),
+    },
     { additionalProperties: false, minProperties: 1 },
   );
 

@@ -53,7 +53,9 @@ export const UpdateUserProfileBody = Type.Object(
   {
     display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-    preferences: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
+    preferences: Type.Optional(
+      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

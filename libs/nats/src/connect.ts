@@ -1,6 +1,7 @@
 // Connects to NATS with endless reconnects and logs every change of connection state.
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+
 import type { Logger } from '@idp/observability';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 export interface ConnectOptions {
   servers: string;

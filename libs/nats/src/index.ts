@@ -2,5 +2,12 @@
 export { decodeJson, encodeJson } from './codec.js';
 export { type ConnectOptions, connectNats } from './connect.js';
 export { contextFromMsg, contextHeaders, type RequestContext } from './context.js';
-export { callRpc, type RequestHandler, type RequestOptions, requestJson, type ServeOptions, serveJson } from './rpc.js';
+export {
+  callRpc,
+  type RequestHandler,
+  type RequestOptions,
+  requestJson,
+  type ServeOptions,
+  serveJson,
+} from './rpc.js';
 export { ensureStream, type StreamSpec } from './streams.js';

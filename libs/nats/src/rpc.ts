@@ -3,7 +3,13 @@
 // because a handler failed.
 import { ApiError, type RpcReply, type RpcRequest } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
-import { type Msg, type NatsConnection, RequestError, type Subscription, TimeoutError } from '@nats-io/transport-node';
+import {
+  type Msg,
+  type NatsConnection,
+  RequestError,
+  type Subscription,
+  TimeoutError,
+} from '@nats-io/transport-node';
 import { decodeJson, encodeJson } from './codec.js';
 import { contextFromMsg, contextHeaders, type RequestContext } from './context.js';
 
@@ -32,12 +38,30 @@ export async function requestJson(
 
 function natsRequestFailure(subject: string, error: unknown): ApiError {
   if (error instanceof RequestError && error.isNoResponders()) {
-    return new ApiError('SERVICE_UNAVAILABLE', 'The service that answers this request is not available', { subject }, { cause: error });
+    return new ApiError(
+      'SERVICE_UNAVAILABLE',
+      'The service that answers this request is not available',
+      { subject },
+      { cause: error },
+    );
   }
-  if (error instanceof TimeoutError || (error instanceof RequestError && error.cause instanceof TimeoutError)) {
-    return new ApiError('GATEWAY_TIMEOUT', 'The service did not answer in time', { subject }, { cause: error });
+  if (
+    error instanceof TimeoutError ||
+    (error instanceof RequestError && error.cause instanceof TimeoutError)
+  ) {
+    return new ApiError(
+      'GATEWAY_TIMEOUT',
+      'The service did not answer in time',
+      { subject },
+      { cause: error },
+    );
   }
-  return new ApiError('SERVICE_UNAVAILABLE', 'The message bus is not available', { subject }, { cause: error });
+  return new ApiError(
+    'SERVICE_UNAVAILABLE',
+    'The message bus is not available',
+    { subject },
+    { cause: error },
+  );
 }
 
 /** Calls a backend route and unwraps its RpcReply, rethrowing a failure reply as an ApiError. */
@@ -66,7 +90,12 @@ export interface ServeOptions {
  * Answers JSON requests on a subject in a queue group. The handler's return value is the reply;
  * an ApiError becomes `{ok:false, error}`, anything else an INTERNAL_ERROR that is logged.
  */
-export function serveJson(nc: NatsConnection, subject: string, handler: RequestHandler, options: ServeOptions): Subscription {
+export function serveJson(
+  nc: NatsConnection,
+  subject: string,
+  handler: RequestHandler,
+  options: ServeOptions,
+): Subscription {
   return nc.subscribe(subject, {
     queue: options.queue,
     callback: (err, msg) => {
@@ -85,14 +114,18 @@ async function answer(msg: Msg, handler: RequestHandler, logger: Logger): Promis
   try {
     reply = await handler(decodeJson(msg.data), context, msg);
   } catch (error) {
-    reply = { ok: false, error: toErrorBody(error, logger.child({ request_id: context.requestId, subject: msg.subject })) };
+    reply = {
+      ok: false,
+      error: toErrorBody(error, logger.child({ request_id: context.requestId, subject: msg.subject })),
+    };
   }
   if (msg.reply) msg.respond(encodeJson(reply), { headers: contextHeaders(context) });
 }
 
 function toErrorBody(error: unknown, logger: Logger) {
   if (error instanceof ApiError) return error.toBody();
-  if (error instanceof SyntaxError) return new ApiError('VALIDATION_ERROR', 'The request body is not valid JSON').toBody();
+  if (error instanceof SyntaxError)
+    return new ApiError('VALIDATION_ERROR', 'The request body is not valid JSON').toBody();
   logger.error({ err: error }, 'request handler failed');
   return new ApiError('INTERNAL_ERROR', 'An internal error occurred').toBody();
 }

@@ -22,11 +22,14 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logg
       logger.info({ stream: spec.name }, 'stream created');
     } catch (addError) {
       // Another instance created it between our info and add: that is the outcome we wanted.
-      if (!(addError instanceof JetStreamApiError) || !/already in use|exists/i.test(addError.message)) throw addError;
+      if (!(addError instanceof JetStreamApiError) || !/already in use|exists/i.test(addError.message))
+        throw addError;
     }
   }
 }
 
 function needsUpdate(current: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
-  return Object.entries(wanted).some(([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value));
+  return Object.entries(wanted).some(
+    ([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value),
+  );
 }

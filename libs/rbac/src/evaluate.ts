@@ -33,7 +33,8 @@ export function evaluate(
   for (const binding of principal.roles) {
     if (!bindingApplies(binding, principal, target)) continue;
     const grant = catalogue[binding.role]?.find((p) => permissionCovers(p, required));
-    if (grant) return { allowed: true, rule: { role: binding.role, scope: binding.scope, permission: grant } };
+    if (grant)
+      return { allowed: true, rule: { role: binding.role, scope: binding.scope, permission: grant } };
   }
   return { allowed: false };
 }
@@ -50,7 +51,13 @@ export interface EffectivePermissions {
 export function effectivePermissions(principal: Principal, catalogue: RoleCatalogue): EffectivePermissions[] {
   return principal.roles.map((binding) => {
     const permissions = catalogue[binding.role] ?? [];
-    const inTenant = !binding.scope.startsWith('tenant:') || binding.scope === `tenant:${principal.tenant_id}`;
-    return { role: binding.role, scope: binding.scope, permissions, effective: inTenant && permissions.length > 0 };
+    const inTenant =
+      !binding.scope.startsWith('tenant:') || binding.scope === `tenant:${principal.tenant_id}`;
+    return {
+      role: binding.role,
+      scope: binding.scope,
+      permissions,
+      effective: inTenant && permissions.length > 0,
+    };
   });
 }

@@ -7,7 +7,12 @@ const catalogue = {
   developer: ['application:read', 'application:create', 'resource:database:read'],
   admin: ['*:*'],
 };
-const principal = (roles: Principal['roles']): Principal => ({ sub: 'u1', tenant_id: 't1', roles, credential: 'jwt' });
+const principal = (roles: Principal['roles']): Principal => ({
+  sub: 'u1',
+  tenant_id: 't1',
+  roles,
+  credential: 'jwt',
+});
 
 describe('permissionCovers', () => {
   it('matches exact two- and three-segment permissions', () => {
@@ -34,10 +39,15 @@ describe('permissionCovers', () => {
 describe('evaluate', () => {
   it('allows through a tenant binding of the caller’s own tenant and records the rule', () => {
     const d = evaluate(principal([{ role: 'viewer', scope: 'tenant:t1' }]), catalogue, 'application:read');
-    expect(d).toEqual({ allowed: true, rule: { role: 'viewer', scope: 'tenant:t1', permission: 'application:read' } });
+    expect(d).toEqual({
+      allowed: true,
+      rule: { role: 'viewer', scope: 'tenant:t1', permission: 'application:read' },
+    });
   });
   it('ignores a binding scoped to another tenant', () => {
-    expect(evaluate(principal([{ role: 'admin', scope: 'tenant:t2' }]), catalogue, 'application:read').allowed).toBe(false);
+    expect(
+      evaluate(principal([{ role: 'admin', scope: 'tenant:t2' }]), catalogue, 'application:read').allowed,
+    ).toBe(false);
   });
   it('applies a team binding only to that team’s objects', () => {
     const p = principal([{ role: 'developer', scope: 'team:frontend' }]);
@@ -45,11 +55,21 @@ describe('evaluate', () => {
     expect(evaluate(p, catalogue, 'application:create', { team_id: 'backend' }).allowed).toBe(false);
   });
   it('denies by default: unknown roles and missing grants', () => {
-    expect(evaluate(principal([{ role: 'ghost', scope: 'tenant:t1' }]), catalogue, 'application:read').allowed).toBe(false);
-    expect(evaluate(principal([{ role: 'viewer', scope: 'tenant:t1' }]), catalogue, 'application:create').allowed).toBe(false);
+    expect(
+      evaluate(principal([{ role: 'ghost', scope: 'tenant:t1' }]), catalogue, 'application:read').allowed,
+    ).toBe(false);
+    expect(
+      evaluate(principal([{ role: 'viewer', scope: 'tenant:t1' }]), catalogue, 'application:create').allowed,
+    ).toBe(false);
   });
   it('lists effective permissions per binding', () => {
-    const list = effectivePermissions(principal([{ role: 'viewer', scope: 'tenant:t1' }, { role: 'admin', scope: 'tenant:t9' }]), catalogue);
+    const list = effectivePermissions(
+      principal([
+        { role: 'viewer', scope: 'tenant:t1' },
+        { role: 'admin', scope: 'tenant:t9' },
+      ]),
+      catalogue,
+    );
     expect(list.map((b) => b.effective)).toEqual([true, false]);
   });
 });

@@ -56,7 +56,12 @@ function describeJoseError(error: unknown): ApiError {
     if (error.claim === 'nbf') return unauthenticated('The token is not valid yet', 'not_yet_valid');
     return unauthenticated(`The token's '${error.claim}' claim is not accepted`, `invalid_${error.claim}`);
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return unauthenticated('The token is signed with an algorithm that is not accepted', 'algorithm_not_allowed');
-  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('The token signature is invalid', 'bad_signature');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return unauthenticated(
+      'The token is signed with an algorithm that is not accepted',
+      'algorithm_not_allowed',
+    );
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return unauthenticated('The token signature is invalid', 'bad_signature');
   return unauthenticated('The token is malformed', 'malformed');
 }

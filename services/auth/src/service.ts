@@ -19,10 +19,15 @@ export function startAuthService(nc: NatsConnection, env: AuthEnv, logger: Logge
     }),
   );
   const subscriptions = [
-    serveJson(nc, RpcSubjects.authenticate, async (body) => ({ ok: true, status: 200, data: await authenticate(body) }), {
-      queue: AUTH_QUEUE,
-      logger,
-    }),
+    serveJson(
+      nc,
+      RpcSubjects.authenticate,
+      async (body) => ({ ok: true, status: 200, data: await authenticate(body) }),
+      {
+        queue: AUTH_QUEUE,
+        logger,
+      },
+    ),
     serveJson(nc, RpcSubjects.ping('auth'), () => ({ ok: true, status: 200, data: { service: 'auth' } }), {
       queue: AUTH_QUEUE,
       logger,

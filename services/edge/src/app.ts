@@ -3,14 +3,14 @@
 // the route handler authenticates, authorises, validates and forwards; onResponse logs and counts.
 import './fastify-types.js';
 import cors from '@fastify/cors';
-import { API_VERSION, type RouteDef, Routes } from '@idp/contracts';
 import type { GatewayConfig } from '@idp/config';
+import { API_VERSION, type RouteDef, Routes } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
 import { effectivePermissions } from '@idp/rbac';
 import type { NatsConnection } from '@nats-io/transport-node';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAuthGate } from './auth-gate.js';
-import { requestIdFrom, successEnvelope, validTraceparent } from './envelope.js';
+import { requestIdFrom, validTraceparent } from './envelope.js';
 import { installErrorHandling } from './error-handling.js';
 import { readiness } from './health.js';
 import { createEdgeMetrics } from './metrics.js';
@@ -68,7 +68,14 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
       origin: any ? true : config.http.cors_origins,
       credentials: !any,
       exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id', 'X-API-Key', 'traceparent'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'X-Request-Id',
+        'X-API-Key',
+        'traceparent',
+      ],
     });
   }
 
@@ -85,7 +92,10 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
 
   const deps: RouteDeps = {
     nc,
-    authGate: createAuthGate(nc, { ttlMs: options.authCacheTtlMs, timeoutMs: config.http.backend_timeout_ms }),
+    authGate: createAuthGate(nc, {
+      ttlMs: options.authCacheTtlMs,
+      timeoutMs: config.http.backend_timeout_ms,
+    }),
     roles: config.roles,
     backendTimeoutMs: config.http.backend_timeout_ms,
   };
@@ -115,7 +125,10 @@ function acceptEmptyJsonBodies(app: FastifyInstance) {
     try {
       done(null, JSON.parse(text));
     } catch {
-      const error = Object.assign(new SyntaxError('invalid JSON'), { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 400 });
+      const error = Object.assign(new SyntaxError('invalid JSON'), {
+        code: 'FST_ERR_CTP_INVALID_JSON_BODY',
+        statusCode: 400,
+      });
       done(error, undefined);
     }
   });

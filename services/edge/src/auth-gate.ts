@@ -28,12 +28,16 @@ export function credentialFrom(headers: Record<string, string | string[] | undef
   if (typeof authorization === 'string') {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization.trim());
     if (!match) {
-      throw new ApiError('UNAUTHENTICATED', "The Authorization header must be 'Bearer <token>'", { reason: 'malformed' });
+      throw new ApiError('UNAUTHENTICATED', "The Authorization header must be 'Bearer <token>'", {
+        reason: 'malformed',
+      });
     }
     return { bearer: match[1]! };
   }
   if (typeof apiKey === 'string' && apiKey.length > 0) return { api_key: apiKey };
-  throw new ApiError('UNAUTHENTICATED', 'Authentication is required: send Authorization: Bearer <token>', { reason: 'missing' });
+  throw new ApiError('UNAUTHENTICATED', 'Authentication is required: send Authorization: Bearer <token>', {
+    reason: 'missing',
+  });
 }
 
 export function createAuthGate(nc: NatsConnection, options: AuthGateOptions) {
@@ -47,7 +51,10 @@ export function createAuthGate(nc: NatsConnection, options: AuthGateOptions) {
     if (hit && hit.expiresAt > now) return hit.principal;
     if (hit) cache.delete(key);
 
-    const reply = await callRpc(nc, RpcSubjects.authenticate, credential, { timeoutMs: options.timeoutMs, context });
+    const reply = await callRpc(nc, RpcSubjects.authenticate, credential, {
+      timeoutMs: options.timeoutMs,
+      context,
+    });
     const principal = reply.data as Principal;
     if (options.ttlMs > 0) remember(key, principal, now);
     return principal;

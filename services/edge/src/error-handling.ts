@@ -7,10 +7,16 @@ import { errorEnvelope } from './envelope.js';
 
 const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send request bodies as application/json' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Send request bodies as application/json',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'VALIDATION_ERROR', message: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_ERROR', message: 'The request body is empty' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_ERROR', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'VALIDATION_ERROR',
+    message: 'Content-Length does not match the body',
+  },
 };
 
 export function toApiError(error: FastifyError | Error): ApiError {
@@ -18,7 +24,8 @@ export function toApiError(error: FastifyError | Error): ApiError {
   const code = (error as FastifyError).code;
   const known = code ? FASTIFY_ERRORS[code] : undefined;
   if (known) return new ApiError(known.code, known.message);
-  if (error instanceof SyntaxError) return new ApiError('VALIDATION_ERROR', 'The request body is not valid JSON');
+  if (error instanceof SyntaxError)
+    return new ApiError('VALIDATION_ERROR', 'The request body is not valid JSON');
   const status = (error as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) return new ApiError('VALIDATION_ERROR', error.message);
   return new ApiError('INTERNAL_ERROR', 'An internal error occurred');

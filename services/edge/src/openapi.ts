@@ -35,7 +35,10 @@ function operation(route: RouteDef) {
     security: [{ bearer: [] }],
     responses: {
       [success]: { description: 'Success envelope (spec §3.3.1)' },
-      default: { description: 'Error envelope (spec §3.3.2)', content: { 'application/json': { schema: ErrorEnvelope } } },
+      default: {
+        description: 'Error envelope (spec §3.3.2)',
+        content: { 'application/json': { schema: ErrorEnvelope } },
+      },
     },
   };
 }

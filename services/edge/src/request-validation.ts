@@ -23,25 +23,34 @@ export function compileRouteValidator(route: RouteDef): RouteValidator {
   const query = route.query ? compile(route.query) : undefined;
   const body = route.body ? compile(route.body) : undefined;
   const bodyByType = route.bodyByResourceType
-    ? (Object.fromEntries(Object.entries(route.bodyByResourceType).map(([t, s]) => [t, compile(s)])) as Record<
-        ResourcePathName,
-        { schema: TSchema; check: Validator }
-      >)
+    ? (Object.fromEntries(
+        Object.entries(route.bodyByResourceType).map(([t, s]) => [t, compile(s)]),
+      ) as Record<ResourcePathName, { schema: TSchema; check: Validator }>)
     : undefined;
   const acceptsBody = Boolean(body || bodyByType);
 
   return {
     validate(raw) {
       const validParams = params ? check(params, raw.params ?? {}, 'params') : {};
-      const validQuery = query ? check(query, coerce(query.schema, raw.query ?? {}), 'query') : rejectUnknownQuery(raw.query);
+      const validQuery = query
+        ? check(query, coerce(query.schema, raw.query ?? {}), 'query')
+        : rejectUnknownQuery(raw.query);
       let validBody: unknown;
       if (acceptsBody) {
-        const compiled = body ?? bodyByType?.[(validParams as Record<string, string>).type as ResourcePathName];
+        const compiled =
+          body ?? bodyByType?.[(validParams as Record<string, string>).type as ResourcePathName];
         validBody = check(compiled!, raw.body ?? {}, 'body');
       } else if (raw.body !== undefined && raw.body !== null && !isEmptyObject(raw.body)) {
-        throw new ApiError('VALIDATION_ERROR', 'This endpoint does not take a request body', { field: 'body', reason: 'unexpected' });
+        throw new ApiError('VALIDATION_ERROR', 'This endpoint does not take a request body', {
+          field: 'body',
+          reason: 'unexpected',
+        });
       }
-      return { params: validParams as Record<string, string>, query: validQuery as Record<string, unknown>, body: validBody };
+      return {
+        params: validParams as Record<string, string>,
+        query: validQuery as Record<string, unknown>,
+        body: validBody,
+      };
     },
   };
 }
@@ -49,14 +58,19 @@ export function compileRouteValidator(route: RouteDef): RouteValidator {
 const compile = (schema: TSchema) => ({ schema, check: Compile(schema) });
 
 /** Query strings are text: turn `?page=2` into a number and fill defaults before checking. */
-const coerce = (schema: TSchema, value: unknown) => Value.Default(schema, Value.Convert(schema, structuredClone(value)));
+const coerce = (schema: TSchema, value: unknown) =>
+  Value.Default(schema, Value.Convert(schema, structuredClone(value)));
 
-const isEmptyObject = (value: unknown) => typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+const isEmptyObject = (value: unknown) =>
+  typeof value === 'object' && value !== null && Object.keys(value).length === 0;
 
 function rejectUnknownQuery(query: unknown): Record<string, unknown> {
   const keys = Object.keys((query as Record<string, unknown>) ?? {});
   if (keys.length > 0) {
-    throw new ApiError('VALIDATION_ERROR', `Unknown query parameter '${keys[0]}'`, { field: keys[0], reason: 'unknown parameter' });
+    throw new ApiError('VALIDATION_ERROR', `Unknown query parameter '${keys[0]}'`, {
+      field: keys[0],
+      reason: 'unknown parameter',
+    });
   }
   return {};
 }
@@ -73,10 +87,17 @@ function check(compiled: { check: Validator }, value: unknown, location: Locatio
       : best?.keyword === 'required'
         ? 'is required'
         : (best?.message ?? 'is invalid');
-  throw new ApiError('VALIDATION_ERROR', `Invalid ${location}: '${field}' ${reason}`, { field, reason, location });
+  throw new ApiError('VALIDATION_ERROR', `Invalid ${location}: '${field}' ${reason}`, {
+    field,
+    reason,
+    location,
+  });
 }
 
-function fieldName(location: Location, error: { instancePath: string; keyword: string; params: unknown } | undefined): string {
+function fieldName(
+  location: Location,
+  error: { instancePath: string; keyword: string; params: unknown } | undefined,
+): string {
   const path = (error?.instancePath ?? '').slice(1).replaceAll('/', '.');
   const params = (error?.params ?? {}) as Record<string, unknown>;
   if (error?.keyword === 'required') {

@@ -1,6 +1,14 @@
 // One handler per route of the table: authenticate, authorise, validate, forward over NATS, and
 // answer in the envelope. The edge holds no business state; the backend's reply decides the data.
-import { ApiError, AUTHENTICATED, type Principal, ResourceTypes, type ResourcePathName, type RouteDef, RpcSubjects } from '@idp/contracts';
+import {
+  ApiError,
+  AUTHENTICATED,
+  type Principal,
+  type ResourcePathName,
+  ResourceTypes,
+  type RouteDef,
+  RpcSubjects,
+} from '@idp/contracts';
 import { callRpc } from '@idp/nats';
 import { evaluate, type RoleCatalogue } from '@idp/rbac';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -48,7 +56,12 @@ export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: Loc
   };
 }
 
-function authorize(route: RouteDef, principal: Principal, params: Record<string, string>, roles: RoleCatalogue) {
+function authorize(
+  route: RouteDef,
+  principal: Principal,
+  params: Record<string, string>,
+  roles: RoleCatalogue,
+) {
   if (route.permission === AUTHENTICATED) return;
   const type = params.type ? ResourceTypes[params.type as ResourcePathName]?.type : undefined;
   const permission = route.permission.replace('{type}', type ?? '*');
@@ -62,14 +75,22 @@ function authorize(route: RouteDef, principal: Principal, params: Record<string,
 function parseIfMatch(header: string | undefined, route: RouteDef): string | undefined {
   if (!header || header.trim() === '*') return undefined;
   if (!route.conditional) {
-    throw new ApiError('VALIDATION_ERROR', 'This endpoint does not take If-Match', { field: 'If-Match', reason: 'not supported here' });
+    throw new ApiError('VALIDATION_ERROR', 'This endpoint does not take If-Match', {
+      field: 'If-Match',
+      reason: 'not supported here',
+    });
   }
   const match = /^(?:W\/)?"?([A-Za-z0-9._-]{1,64})"?$/.exec(header.trim());
   if (!match) {
-    throw new ApiError('VALIDATION_ERROR', 'If-Match must be a version such as "3"', { field: 'If-Match', reason: 'malformed' });
+    throw new ApiError('VALIDATION_ERROR', 'If-Match must be a version such as "3"', {
+      field: 'If-Match',
+      reason: 'malformed',
+    });
   }
   return match[1];
 }
 
 const isOperation = (data: unknown): data is { operation_id: string } =>
-  typeof data === 'object' && data !== null && typeof (data as { operation_id?: unknown }).operation_id === 'string';
+  typeof data === 'object' &&
+  data !== null &&
+  typeof (data as { operation_id?: unknown }).operation_id === 'string';

@@ -1,0 +1,123 @@
+// Starts the whole system as separate processes (nats-server, auth, platform, edge) the way
+// `npm start` does, and gives tests a small REST client that speaks the contract's envelopes.
+import {
+  freePort,
+  mintToken,
+  type NatsServerHandle,
+  type ServiceProcess,
+  startNatsServer,
+  startServiceProcess,
+} from '@idp/testing';
+
+const root = new URL('../../', import.meta.url).pathname;
+const entry = (service: string) => `${root}services/${service}/src/main.ts`;
+
+export interface System {
+  nats: NatsServerHandle;
+  services: Record<string, ServiceProcess>;
+  baseUrl: string;
+  env: Record<string, string>;
+  startService(name: string, instance?: string): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(options: { stageMs?: number; ackWaitMs?: number } = {}): Promise<System> {
+  const nats = await startNatsServer();
+  const port = await freePort();
+  const env: Record<string, string> = {
+    NATS_URL: nats.url,
+    IDP_HTTP_PORT: String(port),
+    IDP_HTTP_HOST: '127.0.0.1',
+    IDP_CONFIG: `${root}config/gateway.yaml`,
+    IDP_OPERATION_STAGE_MS: String(options.stageMs ?? 150),
+    IDP_OPERATION_ACK_WAIT_MS: String(options.ackWaitMs ?? 1500),
+    LOG_LEVEL: 'info',
+  };
+  const services: Record<string, ServiceProcess> = {};
+  const startService = async (name: string, instance = name) => {
+    services[instance] = await startServiceProcess({
+      name: instance,
+      entry: entry(name),
+      env: { ...env, IDP_INSTANCE_ID: instance },
+    });
+    return services[instance]!;
+  };
+  try {
+    await Promise.all([startService('auth'), startService('platform')]);
+    await startService('edge');
+  } catch (error) {
+    await Promise.allSettled(Object.values(services).map((s) => s.stop()));
+    await nats.cleanup();
+    throw error;
+  }
+  return {
+    nats,
+    services,
+    env,
+    baseUrl: `http://127.0.0.1:${port}`,
+    startService,
+    stop: async () => {
+      await Promise.allSettled(Object.values(services).map((s) => s.stop()));
+      await nats.cleanup();
+    },
+  };
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions walk arbitrary envelopes
+  body: any;
+}
+
+export function apiClient(baseUrl: string, token: string) {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse> {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  }
+  return {
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      call('POST', path, body ?? {}, headers),
+    put: (path: string, body: unknown, headers?: Record<string, string>) => call('PUT', path, body, headers),
+    delete: (path: string, headers?: Record<string, string>) => call('DELETE', path, undefined, headers),
+  };
+}
+export type ApiClient = ReturnType<typeof apiClient>;
+
+export const adminToken = (tenant: string, sub = `${tenant}-admin`) =>
+  mintToken({ sub, tenant, roles: [{ role: 'admin', scope: `tenant:${tenant}` }] });
+
+/** Polls an operation until it reaches a terminal status (bounded). */
+export async function waitForOperation(api: ApiClient, operationId: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: ApiResponse | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await api.get(`/operations/${operationId}`);
+      if (last.status === 200 && ['succeeded', 'failed', 'cancelled'].includes(last.body.data.status))
+        return last.body.data;
+    } catch {
+      // The edge may be briefly unreachable while a test restarts something; keep polling.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(
+    `operation ${operationId} did not finish within ${timeoutMs} ms; last: ${JSON.stringify(last?.body)}`,
+  );
+}

@@ -1,0 +1,87 @@
+// An edge wired to a real nats-server and a real auth service, with a scripted platform responder
+// (a genuine NATS subscriber standing in for the platform service, so these tests stay about the edge).
+import { loadGatewayConfig, parseGatewayConfig } from '@idp/config';
+import { type RpcReply, type RpcRequest, RpcSubjects } from '@idp/contracts';
+import { connectNats, decodeJson, encodeJson } from '@idp/nats';
+import { createLogger } from '@idp/observability';
+import {
+  type NatsServerHandle,
+  type ServiceProcess,
+  startNatsServer,
+  startServiceProcess,
+} from '@idp/testing';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { FastifyInstance } from 'fastify';
+import { buildEdgeApp } from '../src/app.js';
+
+export type PlatformScript = (
+  route: string,
+  request: RpcRequest,
+) => RpcReply | undefined | Promise<RpcReply | undefined>;
+
+export interface EdgeHarness {
+  app: FastifyInstance;
+  nc: NatsConnection;
+  server: NatsServerHandle;
+  received: Array<{ route: string; request: RpcRequest; headers: Record<string, string> }>;
+  setPlatform(script: PlatformScript): void;
+  auth: ServiceProcess;
+  close(): Promise<void>;
+}
+
+export async function startEdgeHarness(
+  overrides: { backendTimeoutMs?: number; bodyLimit?: number } = {},
+): Promise<EdgeHarness> {
+  const server = await startNatsServer();
+  const logger = createLogger({ service: 'edge-test', level: 'silent' });
+  const nc = await connectNats({ servers: server.url, name: 'edge-test', logger });
+  const shipped = await loadGatewayConfig(new URL('../../../config/gateway.yaml', import.meta.url).pathname);
+  const config = parseGatewayConfig(
+    JSON.stringify({
+      roles: shipped.roles,
+      http: {
+        cors_origins: ['https://portal.example'],
+        body_limit_bytes: overrides.bodyLimit ?? 4096,
+        backend_timeout_ms: overrides.backendTimeoutMs ?? 800,
+      },
+    }),
+  );
+  // The real auth service, as its own process: the edge's tests must not import another service.
+  const auth = await startServiceProcess({
+    name: 'auth',
+    entry: new URL('../../auth/src/main.ts', import.meta.url).pathname,
+    env: { NATS_URL: server.url, LOG_LEVEL: 'info' },
+  });
+  const received: EdgeHarness['received'] = [];
+  let script: PlatformScript = () => ({ ok: true, status: 200, data: {} });
+  const platform = nc.subscribe(RpcSubjects.platformAll, {
+    callback: async (_err, msg) => {
+      const route = msg.subject.slice('idp.rpc.platform.'.length);
+      const request = decodeJson(msg.data) as RpcRequest;
+      const headers: Record<string, string> = {};
+      for (const key of msg.headers?.keys() ?? []) headers[key] = msg.headers!.get(key);
+      received.push({ route, request, headers });
+      const reply = await script(route, request);
+      if (reply) msg.respond(encodeJson(reply));
+    },
+  });
+  const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: 30_000 });
+  await app.ready();
+  return {
+    app,
+    nc,
+    server,
+    received,
+    setPlatform: (next) => {
+      script = next;
+    },
+    auth,
+    close: async () => {
+      await app.close();
+      platform.unsubscribe();
+      await auth.stop();
+      await nc.close();
+      await server.cleanup();
+    },
+  };
+}
