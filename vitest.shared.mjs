@@ -6,7 +6,12 @@ import { defineConfig } from 'vitest/config';
 export function projectVitestConfig(options = {}) {
   return defineConfig({
     resolve: { conditions: ['@idp/source', 'import', 'module', 'node', 'default'] },
-    ssr: { resolve: { conditions: ['@idp/source', 'import', 'module', 'node', 'default'], externalConditions: ['@idp/source'] } },
+    ssr: {
+      resolve: {
+        conditions: ['@idp/source', 'import', 'module', 'node', 'default'],
+        externalConditions: ['@idp/source'],
+      },
+    },
     test: {
       include: options.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 20_000,

@@ -7,6 +7,7 @@ export const EnvVars = Type.Record(
   Type.String({ maxLength: 4096 }),
   {
     maxProperties: 200,
+    additionalProperties: false,
   },
 );
 

@@ -16,5 +16,6 @@ export const Labels = Type.Record(
   Type.String({ maxLength: 256 }),
   {
     maxProperties: 64,
+    additionalProperties: false,
   },
 );

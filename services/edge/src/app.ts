@@ -118,7 +118,8 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
 
 /** POST /deploy with `Content-Type: application/json` and no body means "no options", not an error. */
 function acceptEmptyJsonBodies(app: FastifyInstance) {
-  app.removeContentTypeParser('application/json');
+  // JSON only: fastify's default text/plain parser would let a text body reach validation as a string.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, undefined);

@@ -236,7 +236,7 @@ describe('validation', () => {
       'POST',
       '/api/v1/resources/databases',
       { name: 'db', team_id: 't', spec: { engine: 'redis', size: 's' } },
-      'spec.engine',
+      'spec',
     ],
     ['an empty team name', 'POST', '/api/v1/teams', { name: '' }, 'name'],
     ['a bad profile email', 'PUT', '/api/v1/users/me', { email: 'not-an-email' }, 'email'],

@@ -1,0 +1,12 @@
+// @idp/testing: real nats-server processes, service processes, tokens and bounded waits for tests.
+export { type HttpResult, httpJson } from './http.js';
+export {
+  type NatsServerHandle,
+  type NatsServerOptions,
+  natsServerBinary,
+  startNatsServer,
+} from './nats-server.js';
+export { freePort } from './ports.js';
+export { type ServiceProcess, type ServiceProcessOptions, startServiceProcess } from './service-process.js';
+export { type MintTokenOptions, mintToken } from './tokens.js';
+export { type WaitOptions, waitFor } from './wait-for.js';
