@@ -10,7 +10,7 @@ import {
   startNatsServer,
   startServiceProcess,
 } from '@idp/testing';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
 import { buildEdgeApp } from '../src/app.js';
 
@@ -55,16 +55,19 @@ export async function startEdgeHarness(
   const received: EdgeHarness['received'] = [];
   let script: PlatformScript = () => ({ ok: true, status: 200, data: {} });
   const platform = nc.subscribe(RpcSubjects.platformAll, {
-    callback: async (_err, msg) => {
-      const route = msg.subject.slice('idp.rpc.platform.'.length);
-      const request = decodeJson(msg.data) as RpcRequest;
-      const headers: Record<string, string> = {};
-      for (const key of msg.headers?.keys() ?? []) headers[key] = msg.headers!.get(key);
-      received.push({ route, request, headers });
-      const reply = await script(route, request);
-      if (reply) msg.respond(encodeJson(reply));
+    callback: (_err, msg) => {
+      void answer(msg);
     },
   });
+  async function answer(msg: Msg) {
+    const route = msg.subject.slice('idp.rpc.platform.'.length);
+    const request = decodeJson(msg.data) as RpcRequest;
+    const headers: Record<string, string> = {};
+    for (const key of msg.headers?.keys() ?? []) headers[key] = msg.headers!.get(key);
+    received.push({ route, request, headers });
+    const reply = await script(route, request);
+    if (reply) msg.respond(encodeJson(reply));
+  }
   const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: 30_000 });
   await app.ready();
   return {

@@ -1,0 +1,198 @@
+// `npm start`: the whole system on one machine. Installs dependencies when missing, starts an
+// embedded nats-server with JetStream when NATS_URL answers nothing, starts every service with
+// prefixed logs, prints where things are, and stops everything on Ctrl-C.
+// Plain Node.js on purpose: it runs before `npm install` has happened.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ORDER = ['auth', 'ratelimit', 'platform', 'realtime', 'edge'];
+const COLORS = [36, 35, 33, 32, 34, 31];
+const READY_TIMEOUT_MS = 60_000;
+const children = new Map();
+let stopping = false;
+
+const say = (line) => process.stdout.write(`\x1b[1m[start]\x1b[0m ${line}\n`);
+
+function ensureDependencies() {
+  if (existsSync(join(root, 'node_modules', '.bin', 'tsx'))) return;
+  say('installing dependencies (npm install)…');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+}
+
+function canConnect(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function findNatsServer() {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/usr/local/bin']) {
+    if (dir && existsSync(join(dir, 'nats-server'))) return join(dir, 'nats-server');
+  }
+  return undefined;
+}
+
+function installNatsServer() {
+  if (process.getuid?.() !== 0) {
+    say(
+      'nats-server is not installed. Install it (e.g. `sudo apt-get install -y nats-server`) or set NATS_URL.',
+    );
+    process.exit(1);
+  }
+  say('installing nats-server (apt-get)…');
+  execFileSync('apt-get', ['update'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', 'nats-server'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  return findNatsServer();
+}
+
+async function ensureNats(env) {
+  const url = new URL(env.NATS_URL.replace(/^nats:/, 'http:'));
+  const host = url.hostname;
+  const port = Number(url.port || 4222);
+  if (await canConnect(host, port)) {
+    say(`using NATS at ${env.NATS_URL}`);
+    return;
+  }
+  const binary = findNatsServer() ?? installNatsServer();
+  const local = host === '127.0.0.1' || host === 'localhost';
+  const embeddedPort = local && !(await canConnect('127.0.0.1', port)) ? port : await freePort();
+  const storeDir = join(root, '.data', 'nats');
+  mkdirSync(storeDir, { recursive: true });
+  env.NATS_URL = `nats://127.0.0.1:${embeddedPort}`;
+  say(`starting an embedded nats-server with JetStream on ${env.NATS_URL} (data in .data/nats)`);
+  launch('nats', binary, ['-a', '127.0.0.1', '-p', String(embeddedPort), '-js', '-sd', storeDir], env);
+  const deadline = Date.now() + 10_000;
+  while (!(await canConnect('127.0.0.1', embeddedPort))) {
+    if (Date.now() > deadline) fatal('the embedded nats-server did not start within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function discoverServices() {
+  const names = readdirSync(join(root, 'services')).filter((name) =>
+    existsSync(join(root, 'services', name, 'src', 'main.ts')),
+  );
+  const rank = (name) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length - 1.5);
+  return names.sort((a, b) => rank(a) - rank(b));
+}
+
+function launch(name, command, args, env, onLine) {
+  const color = COLORS[children.size % COLORS.length];
+  const prefix = `\x1b[${color}m[${name.padEnd(8)}]\x1b[0m `;
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.set(name, child);
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) {
+        process.stdout.write(`${prefix}${line}\n`);
+        onLine?.(line);
+      }
+    });
+  }
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      say(`\x1b[31m${name} exited unexpectedly (${signal ?? code}); stopping everything\x1b[0m`);
+      void stopAll(1);
+    }
+  });
+  return child;
+}
+
+function startService(name, env) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not report ready within ${READY_TIMEOUT_MS / 1000} s`)),
+      READY_TIMEOUT_MS,
+    );
+    const entry = join('services', name, 'src', 'main.ts');
+    launch(name, process.execPath, ['--conditions=@idp/source', '--import', 'tsx', entry], env, (line) => {
+      if (line.includes('"msg":"service ready"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+async function stopAll(code) {
+  if (stopping) return;
+  stopping = true;
+  const order = [...children.keys()].reverse();
+  for (const name of order) {
+    const child = children.get(name);
+    if (!child) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  process.exit(code);
+}
+
+function fatal(message) {
+  say(`\x1b[31m${message}\x1b[0m`);
+  void stopAll(1);
+}
+
+function printWelcome(env, services) {
+  const http = `http://127.0.0.1:${env.IDP_HTTP_PORT ?? 8080}`;
+  const lines = [
+    '',
+    `REST API     ${http}/api/v1        (OpenAPI: ${http}/api/v1/openapi.json)`,
+    `health       ${http}/healthz  ${http}/readyz  ${http}/metrics`,
+    ...(services.includes('realtime')
+      ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT ?? 8081}/ws/v1`]
+      : []),
+    `NATS         ${env.NATS_URL}`,
+    '',
+    'get a token: TOKEN=$(npm run -s token -- --sub alice --tenant acme --role admin@tenant:acme)',
+    `then:        curl -H "Authorization: Bearer $TOKEN" ${http}/api/v1/applications`,
+    '',
+    'Ctrl-C stops everything.',
+  ];
+  say(`\x1b[32mall services are ready\x1b[0m\n${lines.join('\n')}`);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+ensureDependencies();
+const env = { ...process.env, NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222' };
+await ensureNats(env);
+const services = discoverServices();
+try {
+  for (const name of services) await startService(name, env);
+  printWelcome(env, services);
+} catch (error) {
+  fatal(error.message);
+}

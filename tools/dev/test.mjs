@@ -1,0 +1,101 @@
+// `npm test`: lint, typecheck, build, then every project's tests against real nats-server processes.
+// Stops at the first failing step; ends with one summary line `tests: N passed, M failed`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const env = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  FORCE_COLOR: process.env.FORCE_COLOR ?? '1',
+};
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const say = (line) => process.stdout.write(`\n\x1b[1m== ${line}\x1b[0m\n`);
+
+function run(label, command, args, options = {}) {
+  say(label);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: options.cwd ?? root, env, stdio: 'inherit' });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    process.stdout.write(`\x1b[31m${label} failed after ${seconds} s\x1b[0m\n`);
+    return false;
+  }
+  process.stdout.write(`${label}: ok (${seconds} s)\n`);
+  return true;
+}
+
+function ensureNatsServer() {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin'];
+  if (dirs.some((dir) => dir && existsSync(join(dir, 'nats-server')))) return;
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(
+      'nats-server is required by the tests: install it (apt-get install -y nats-server)\n',
+    );
+    process.exit(1);
+  }
+  say('installing nats-server (apt-get)');
+  execFileSync('apt-get', ['update'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', 'nats-server'], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+/** Projects with tests, libraries first and the whole-system tests last. */
+function testProjects() {
+  const dirs = ['libs', 'services'].flatMap((group) =>
+    readdirSync(join(root, group)).map((name) => join(group, name)),
+  );
+  dirs.push('e2e');
+  return dirs.filter((dir) => existsSync(join(root, dir, 'vitest.config.ts')));
+}
+
+function runTests(reportDir) {
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  const failedProjects = [];
+  for (const project of testProjects()) {
+    const report = join(reportDir, `${project.replaceAll('/', '-')}.json`);
+    const ok = run(
+      `tests: ${project}`,
+      bin('vitest'),
+      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+      {
+        cwd: join(root, project),
+      },
+    );
+    if (!ok) failedProjects.push(project);
+    if (existsSync(report)) {
+      const json = JSON.parse(readFileSync(report, 'utf8'));
+      totals.passed += json.numPassedTests ?? 0;
+      totals.failed += json.numFailedTests ?? 0;
+      totals.skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+    } else if (!ok) {
+      totals.failed += 1;
+    }
+  }
+  return { totals, failedProjects };
+}
+
+ensureNatsServer();
+const steps = [
+  () => run('lint (biome)', bin('biome'), ['check', '.']),
+  () => run('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--outputStyle=static']),
+  () => run('build', bin('nx'), ['run-many', '-t', 'build', '--outputStyle=static']),
+];
+for (const step of steps) if (!step()) process.exit(1);
+
+const reportDir = mkdtempSync(join(tmpdir(), 'idp-test-'));
+const { totals, failedProjects } = runTests(reportDir);
+rmSync(reportDir, { recursive: true, force: true });
+if (failedProjects.length)
+  process.stdout.write(`\n\x1b[31mfailing projects: ${failedProjects.join(', ')}\x1b[0m\n`);
+process.stdout.write(
+  `\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
+);
+process.exit(failedProjects.length || totals.failed ? 1 : 0);
