@@ -31,7 +31,6 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
   const app = Fastify({
     bodyLimit: config.http.body_limit_bytes,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
-    disableRequestLogging: true,
     return503OnClosing: true,
   });
   const metrics = createEdgeMetrics();

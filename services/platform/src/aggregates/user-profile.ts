@@ -1,0 +1,37 @@
+// The user-profile aggregate, one per (tenant, sub): only what the user chose to set.
+import type { StoredEvent } from './stored-event.js';
+
+export type UserProfileEvent = StoredEvent<
+  'profile.updated',
+  { display_name?: string; email?: string; preferences?: Record<string, unknown> }
+>;
+
+export interface UserProfileState {
+  display_name: string | null;
+  email: string | null;
+  preferences: Record<string, unknown>;
+  version: number;
+  updated_at: string;
+}
+
+export function applyUserProfile(
+  state: UserProfileState | undefined,
+  event: UserProfileEvent,
+): UserProfileState {
+  const base = state ?? {
+    display_name: null,
+    email: null,
+    preferences: {},
+    version: 0,
+    updated_at: event.at,
+  };
+  return {
+    display_name: event.data.display_name ?? base.display_name,
+    email: event.data.email ?? base.email,
+    preferences: event.data.preferences
+      ? { ...base.preferences, ...event.data.preferences }
+      : base.preferences,
+    version: base.version + 1,
+    updated_at: event.at,
+  };
+}

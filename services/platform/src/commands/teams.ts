@@ -1,0 +1,49 @@
+// Team commands: create (the caller becomes owner) and add a member.
+import { type AddTeamMemberBody, type CreateTeamBody, conflict } from '@idp/contracts';
+import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
+import {
+  body,
+  caughtUp,
+  found,
+  type Handler,
+  ok,
+  param,
+  ref,
+  tenantOf,
+  withCatchUp,
+} from '../handler-kit.js';
+import { IdPrefixes, newId } from '../ids.js';
+
+export const DEFAULT_MEMBER_ROLE = 'member';
+
+export const createTeam: Handler = async (req, deps) => {
+  const input = body<CreateTeamBody>(req);
+  const id = newId(IdPrefixes.team);
+  const event = makeEvent(ref(req, AggregateTypes.team, id), 'team.created', {
+    name: input.name,
+    description: input.description ?? '',
+  });
+  const seq = await deps.store.append(event, 0);
+  await caughtUp(deps, seq);
+  const team = found(deps.projection.model.teams.get(tenantOf(req), id), 'team', id);
+  return ok(team.state, { status: 201, etag: team.state.version });
+};
+
+export const addTeamMember: Handler = async (req, deps) => {
+  const input = body<AddTeamMemberBody>(req);
+  const id = param(req, 'id');
+  const seq = await withCatchUp(deps, async () => {
+    const team = found(deps.projection.model.teams.get(tenantOf(req), id), 'team', id);
+    if (team.state.members.some((m) => m.user_id === input.user_id)) {
+      throw conflict(`User '${input.user_id}' is already a member of the team`, { user_id: input.user_id });
+    }
+    const event = makeEvent(ref(req, AggregateTypes.team, id), 'team.member_added', {
+      user_id: input.user_id,
+      role: input.role ?? DEFAULT_MEMBER_ROLE,
+    });
+    return deps.store.append(event, team.seq);
+  });
+  await caughtUp(deps, seq);
+  const team = found(deps.projection.model.teams.get(tenantOf(req), id), 'team', id);
+  return ok(team.state, { status: 201, etag: team.state.version });
+};

@@ -1,0 +1,22 @@
+// The platform's environment: common keys plus how long simulated stages take and how operations are retried.
+import { CommonEnv, readEnv } from '@idp/config';
+import Type, { type Static } from 'typebox';
+
+export const PlatformEnv = Type.Object({
+  ...CommonEnv,
+  /** How long each simulated stage of an operation takes. */
+  IDP_OPERATION_STAGE_MS: Type.Integer({ minimum: 1, maximum: 600_000, default: 2000 }),
+  /** How long a runner may stay silent on a work item before another instance gets it. */
+  IDP_OPERATION_ACK_WAIT_MS: Type.Integer({ minimum: 500, maximum: 600_000, default: 10_000 }),
+  /** Runs of one operation (first run plus resumes after crashes) before it is failed. */
+  IDP_OPERATION_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** Operations one instance runs at the same time. */
+  IDP_OPERATION_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  /** Longest wait for the read model to catch up before a request answers 503. */
+  IDP_READ_BARRIER_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+});
+export type PlatformEnv = Static<typeof PlatformEnv>;
+
+export function readPlatformEnv(env: Record<string, string | undefined> = process.env): PlatformEnv {
+  return readEnv(PlatformEnv, env);
+}

@@ -1,0 +1,29 @@
+// What request handlers and the runner share: connections, the event store, the read model and config.
+import type { Logger } from '@idp/observability';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { PlatformEnv } from './config.js';
+import type { EventStore } from './event-store.js';
+import type { Projection } from './projection/projection.js';
+import type { ReadBarrier } from './projection/read-barrier.js';
+import type { PublicEvents } from './public-events.js';
+
+export interface RunnerHealth {
+  running: boolean;
+  active: number;
+  completed: number;
+  last_error: string | null;
+}
+
+export interface Deps {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  store: EventStore;
+  projection: Projection;
+  barrier: ReadBarrier;
+  events: PublicEvents;
+  logger: Logger;
+  env: PlatformEnv;
+  runnerHealth: () => RunnerHealth;
+}

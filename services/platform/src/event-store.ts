@@ -1,0 +1,58 @@
+// Appends events to their aggregate's subject with optimistic concurrency: the append names the
+// aggregate's last known stream sequence and JetStream rejects it when someone appended meanwhile.
+import { encodeJson } from '@idp/nats';
+import type { Logger } from '@idp/observability';
+import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import { aggregateSubject, type StoredEvent } from './aggregates/stored-event.js';
+
+const WRONG_LAST_SEQUENCE = 10071;
+const TRANSIENT_RETRIES = 8;
+
+/** Someone else appended to the aggregate since we read it: catch up and decide again. */
+export class WrongSequenceError extends Error {
+  override readonly name = 'WrongSequenceError';
+}
+
+export const isWrongSequence = (error: unknown): boolean => error instanceof WrongSequenceError;
+
+export class EventStore {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly logger: Logger,
+    private readonly isClosed: () => boolean,
+  ) {}
+
+  /**
+   * Appends one event; returns its stream sequence. Transient failures (timeouts, a reconnecting
+   * server) are retried with the same expectation, so an append whose ack was lost comes back as a
+   * WrongSequenceError and the caller re-reads: it never lands twice.
+   */
+  async append(event: StoredEvent<string, unknown>, expectedSeq: number): Promise<number> {
+    const subject = aggregateSubject(event.tenant_id, event.aggregate, event.id);
+    const data = encodeJson(event);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ack = await this.js.publish(subject, data, {
+          expect: { lastSubjectSequence: expectedSeq },
+          timeout: 3000,
+        });
+        return ack.seq;
+      } catch (error) {
+        if (isWrongSeqApiError(error)) {
+          throw new WrongSequenceError(`${subject} moved past sequence ${expectedSeq}`, { cause: error });
+        }
+        if (error instanceof JetStreamApiError || this.isClosed() || attempt >= TRANSIENT_RETRIES)
+          throw error;
+        this.logger.warn({ err: error, subject, attempt }, 'event-store append failed, retrying');
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
+    }
+  }
+}
+
+function isWrongSeqApiError(error: unknown): boolean {
+  if (error instanceof JetStreamApiError) return error.code === WRONG_LAST_SEQUENCE;
+  return error instanceof Error && /wrong last sequence/i.test(error.message);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,96 @@
+// Builds and starts one platform instance: NATS, streams, projection, RPC routes and the operations
+// runner. main.ts only calls this; tests call it in-process, several times against one server.
+import { connectNats } from '@idp/nats';
+import type { Logger } from '@idp/observability';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { type PlatformEnv, readPlatformEnv } from './config.js';
+import type { Deps } from './deps.js';
+import { EventStore, sleep } from './event-store.js';
+import type { RunnerHooks } from './operations/run-context.js';
+import { OperationRunner } from './operations/runner.js';
+import { Projection } from './projection/projection.js';
+import { ReadBarrier } from './projection/read-barrier.js';
+import { PublicEvents } from './public-events.js';
+import { servePlatform } from './server.js';
+import { ensurePlatformStreams } from './streams.js';
+
+export interface StartPlatformOptions {
+  natsUrl: string;
+  logger: Logger;
+  /** Settings over the defaults of PlatformEnv (main passes the parsed environment). */
+  env?: Partial<PlatformEnv>;
+  hooks?: RunnerHooks;
+}
+
+export interface PlatformHandle {
+  readonly deps: Deps;
+  readonly nc: NatsConnection;
+  /** Graceful: stop taking work, hand running operations back, drain NATS. */
+  stop(): Promise<void>;
+  /** Abrupt, like a crash: close the connection without draining or acking anything. */
+  kill(): Promise<void>;
+}
+
+const STARTUP_CATCH_UP_MS = 60_000;
+const JS_API_TIMEOUT_MS = 3000;
+
+export async function startPlatform(options: StartPlatformOptions): Promise<PlatformHandle> {
+  const env: PlatformEnv = { ...readPlatformEnv({}), ...options.env, NATS_URL: options.natsUrl };
+  const logger = options.logger;
+  const nc = await connectNats({ servers: env.NATS_URL, name: `platform-${env.IDP_INSTANCE_ID}`, logger });
+  // Short API timeouts: after a server restart a lost request is retried sooner.
+  const js = jetstream(nc, { timeout: JS_API_TIMEOUT_MS });
+  const jsm = await jetstreamManager(nc, { timeout: JS_API_TIMEOUT_MS });
+  await ensurePlatformStreams(jsm, logger);
+  const projection = new Projection(js, logger.child({ component: 'projection' }));
+  await projection.start();
+  let runner: OperationRunner | undefined;
+  const deps: Deps = {
+    nc,
+    js,
+    jsm,
+    store: new EventStore(js, logger, () => nc.isClosed()),
+    projection,
+    barrier: new ReadBarrier(jsm, projection, env.IDP_READ_BARRIER_TIMEOUT_MS),
+    events: new PublicEvents(js, logger),
+    logger,
+    env,
+    runnerHealth: () => runner?.health() ?? { running: false, active: 0, completed: 0, last_error: null },
+  };
+  await catchUp(deps);
+  const subscription = servePlatform(deps);
+  runner = new OperationRunner(deps, env.IDP_INSTANCE_ID, options.hooks);
+  await runner.start();
+  const active = runner;
+  return {
+    deps,
+    nc,
+    async stop() {
+      subscription.unsubscribe();
+      await active.stop();
+      await projection.stop();
+      await nc.drain().catch(() => undefined);
+    },
+    async kill() {
+      active.kill();
+      await nc.close();
+      await projection.stop();
+    },
+  };
+}
+
+/** Replays the event store before answering anything, so the first requests do not all wait. */
+async function catchUp(deps: Deps): Promise<void> {
+  const deadline = Date.now() + STARTUP_CATCH_UP_MS;
+  for (;;) {
+    try {
+      await deps.barrier.wait();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      deps.logger.info({ applied_seq: deps.projection.appliedSeq }, 'replaying the event store');
+      await sleep(200);
+    }
+  }
+}

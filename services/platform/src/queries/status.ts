@@ -1,0 +1,100 @@
+// Platform health, one application's health, and the tenant's platform metrics.
+import { type ApplicationHealth, type PlatformMetrics, type PlatformStatus, Streams } from '@idp/contracts';
+import { loadApp } from '../commands/applications.js';
+import { diffStates } from '../diff.js';
+import { type Handler, ok, tenantOf } from '../handler-kit.js';
+
+type Health = PlatformStatus['status'];
+const WORST: Health[] = ['unhealthy', 'degraded', 'healthy'];
+const LAG_DEGRADED = 1000;
+
+export const platformStatus: Handler = async (_req, deps) => {
+  const components: PlatformStatus['components'] = {};
+  let lastSeq: number | null = null;
+  try {
+    const info = await deps.jsm.streams.info(Streams.eventStore.name);
+    lastSeq = info.state.last_seq;
+    components.event_store = {
+      status: 'healthy',
+      details: { stream: Streams.eventStore.name, last_seq: lastSeq, messages: info.state.messages },
+    };
+  } catch (error) {
+    components.event_store = {
+      status: 'unhealthy',
+      details: { error: error instanceof Error ? error.message : String(error) },
+    };
+  }
+  const applied = deps.projection.appliedSeq;
+  const lag = lastSeq === null ? null : Math.max(0, lastSeq - applied);
+  components.projection = {
+    status: lag === null ? 'degraded' : lag > LAG_DEGRADED ? 'degraded' : 'healthy',
+    details: { applied_seq: applied, lag },
+  };
+  const runner = deps.runnerHealth();
+  components.operations_runner = { status: runner.running ? 'healthy' : 'unhealthy', details: { ...runner } };
+  const status = WORST.find((h) => Object.values(components).some((c) => c.status === h)) ?? 'healthy';
+  const body: PlatformStatus = { status, components, checked_at: new Date().toISOString() };
+  return ok(body);
+};
+
+export const applicationHealth: Handler = async (req, deps) => {
+  await deps.barrier.wait();
+  const { state: app } = loadApp(deps, req);
+  const { in_sync } = diffStates(app.desired_state, app.actual_state);
+  let health: ApplicationHealth['health'] = 'unknown';
+  if (app.active_operation_id) health = 'progressing';
+  else if (app.status === 'failed') health = 'degraded';
+  else if (app.actual_state) health = in_sync ? 'healthy' : 'degraded';
+  const body: ApplicationHealth = {
+    application_id: app.id,
+    status: app.status,
+    health,
+    in_sync,
+    desired_version: app.desired_state?.version ?? null,
+    actual_version: app.actual_state?.version ?? null,
+    replicas: { desired: app.desired_state?.replicas ?? 0, ready: app.actual_state?.replicas ?? 0 },
+    active_operation_id: app.active_operation_id,
+    checked_at: new Date().toISOString(),
+  };
+  return ok(body);
+};
+
+const countBy = <T>(items: T[], key: (item: T) => string) =>
+  items.reduce<Record<string, number>>((acc, item) => {
+    acc[key(item)] = (acc[key(item)] ?? 0) + 1;
+    return acc;
+  }, {});
+
+export const platformMetrics: Handler = async (req, deps) => {
+  await deps.barrier.wait();
+  const tenant = tenantOf(req);
+  const model = deps.projection.model;
+  const apps = model.applications.list(tenant).filter((a) => !a.deleted);
+  const resources = model.resources.list(tenant).filter((r) => r.status !== 'deleted');
+  const ops = model.operations.list(tenant);
+  const finished = ops.filter((o) => o.status === 'succeeded' || o.status === 'failed');
+  const timed = ops.filter((o) => o.status === 'succeeded' && o.started_at && o.completed_at);
+  const body: PlatformMetrics = {
+    applications: { total: apps.length, by_status: countBy(apps, (a) => a.status) },
+    resources: {
+      total: resources.length,
+      by_type: countBy(resources, (r) => r.type),
+      by_status: countBy(resources, (r) => r.status),
+    },
+    operations: {
+      total: ops.length,
+      by_status: countBy(ops, (o) => o.status),
+      by_kind: countBy(ops, (o) => o.kind),
+      success_rate: finished.length
+        ? finished.filter((o) => o.status === 'succeeded').length / finished.length
+        : null,
+      average_duration_ms: timed.length
+        ? timed.reduce((sum, o) => sum + (Date.parse(o.completed_at!) - Date.parse(o.started_at!)), 0) /
+          timed.length
+        : null,
+    },
+    teams: { total: model.teams.list(tenant).length },
+    generated_at: new Date().toISOString(),
+  };
+  return ok(body);
+};
