@@ -102,8 +102,10 @@ function discoverServices() {
 
 function launch(name, command, args, env, onLine) {
   const color = COLORS[children.size % COLORS.length];
-  const prefix = `\x1b[${color}m[${name.padEnd(8)}]\x1b[0m `;
-  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = `\x1b[${color}m[${name.padEnd(10)}]\x1b[0m `;
+  // Own process group: a terminal's Ctrl-C reaches only this script, which then stops the services
+  // before NATS, so they can drain instead of losing the server mid-shutdown.
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.set(name, child);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
@@ -165,13 +167,13 @@ function fatal(message) {
 }
 
 function printWelcome(env, services) {
-  const http = `http://127.0.0.1:${env.IDP_HTTP_PORT ?? 8080}`;
+  const http = `http://127.0.0.1:${env.IDP_HTTP_PORT || 8080}`;
   const lines = [
     '',
     `REST API     ${http}/api/v1        (OpenAPI: ${http}/api/v1/openapi.json)`,
     `health       ${http}/healthz  ${http}/readyz  ${http}/metrics`,
     ...(services.includes('realtime')
-      ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT ?? 8081}/ws/v1`]
+      ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT || 8081}/ws/v1`]
       : []),
     `NATS         ${env.NATS_URL}`,
     '',

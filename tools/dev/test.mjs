@@ -71,7 +71,12 @@ function runTests(reportDir) {
     );
     if (!ok) failedProjects.push(project);
     if (existsSync(report)) {
-      const json = JSON.parse(readFileSync(report, 'utf8'));
+      let json = {};
+      try {
+        json = JSON.parse(readFileSync(report, 'utf8'));
+      } catch {
+        process.stdout.write(`could not read the test report of ${project}\n`);
+      }
       totals.passed += json.numPassedTests ?? 0;
       totals.failed += json.numFailedTests ?? 0;
       // A run that failed without a failing test (no test files, a file that crashed on import)

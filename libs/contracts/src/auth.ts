@@ -28,6 +28,10 @@ export const Principal = Type.Object({
   expires_at: Type.Optional(Type.Integer()),
   email: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
+  /** The API key or service account behind the call, so caches can drop it when it is revoked. */
+  credential_id: Type.Optional(Type.String()),
+  /** A service-account token's `jti`, revocable on its own. */
+  token_id: Type.Optional(Type.String()),
 });
 export type Principal = Static<typeof Principal>;
 

@@ -2,6 +2,7 @@
 export * from './applications.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './credentials.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './events.js';

@@ -10,6 +10,7 @@ import {
   UpdateApplicationBody,
 } from './applications.js';
 import { Id } from './common.js';
+import { CreateApiKeyBody, CreateServiceAccountBody, IssueTokenBody } from './credentials.js';
 import { PageQuery } from './envelope.js';
 import { CancelOperationBody, ListOperationsQuery } from './operations.js';
 import {
@@ -25,9 +26,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** Any authenticated caller may use the route (it acts on the caller's own data only). */
 export const AUTHENTICATED = 'authenticated';
+/** No credential needed (published keys only). */
+export const PUBLIC = 'public';
+
+/** The backend that answers a route; its subject is `RpcSubjects.route(route)`. */
+export type RouteService = 'platform' | 'auth';
 
 export interface RouteDef {
   name: string;
+  /** Default: platform. */
+  service?: RouteService;
   method: HttpMethod;
   /** Relative to /api/v1, with `:param` segments. */
   path: string;
@@ -301,6 +309,82 @@ export const Routes = [
     params: IdParams,
     query: PageOnly,
   }),
+
+  // Credentials (spec §5.1): answered by the auth service.
+  route({
+    name: 'apiKeys.list',
+    service: 'auth',
+    method: 'GET',
+    path: '/api-keys',
+    permission: 'api_key:read',
+    query: PageOnly,
+  }),
+  route({
+    name: 'apiKeys.create',
+    service: 'auth',
+    method: 'POST',
+    path: '/api-keys',
+    permission: 'api_key:create',
+    body: CreateApiKeyBody,
+  }),
+  route({
+    name: 'apiKeys.delete',
+    service: 'auth',
+    method: 'DELETE',
+    path: '/api-keys/:id',
+    permission: 'api_key:delete',
+    params: IdParams,
+  }),
+  route({
+    name: 'serviceAccounts.list',
+    service: 'auth',
+    method: 'GET',
+    path: '/service-accounts',
+    permission: 'service_account:read',
+    query: PageOnly,
+  }),
+  route({
+    name: 'serviceAccounts.create',
+    service: 'auth',
+    method: 'POST',
+    path: '/service-accounts',
+    permission: 'service_account:create',
+    body: CreateServiceAccountBody,
+  }),
+  route({
+    name: 'serviceAccounts.get',
+    service: 'auth',
+    method: 'GET',
+    path: '/service-accounts/:id',
+    permission: 'service_account:read',
+    params: IdParams,
+  }),
+  route({
+    name: 'serviceAccounts.delete',
+    service: 'auth',
+    method: 'DELETE',
+    path: '/service-accounts/:id',
+    permission: 'service_account:delete',
+    params: IdParams,
+  }),
+  route({
+    name: 'serviceAccounts.tokens.create',
+    service: 'auth',
+    method: 'POST',
+    path: '/service-accounts/:id/tokens',
+    permission: 'service_account:token',
+    params: IdParams,
+    body: IssueTokenBody,
+  }),
+  route({
+    name: 'serviceAccounts.tokens.revoke',
+    service: 'auth',
+    method: 'DELETE',
+    path: '/service-accounts/:id/tokens/:token_id',
+    permission: 'service_account:token',
+    params: Type.Object({ id: Id, token_id: Id }),
+  }),
+  route({ name: 'auth.jwks', service: 'auth', method: 'GET', path: '/auth/jwks.json', permission: PUBLIC }),
 ] as const satisfies readonly RouteDef[];
 
 export type RouteName = (typeof Routes)[number]['name'];

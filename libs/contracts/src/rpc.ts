@@ -9,6 +9,8 @@ export const RpcRequest = Type.Object({
   params: Type.Record(Type.String(), Type.String()),
   query: Type.Record(Type.String(), Type.Unknown()),
   body: Type.Optional(Type.Unknown()),
+  /** The permission the edge checked (with `{type}` resolved); backends check it per object's team. */
+  permission: Type.Optional(Type.String()),
   /** The `If-Match` header, unquoted: the version the client last read. */
   if_match: Type.Optional(Type.String()),
 });

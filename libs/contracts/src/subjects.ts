@@ -3,7 +3,11 @@
 /** Request/reply subjects; each service subscribes in a queue group named after itself. */
 export const RpcSubjects = {
   authenticate: 'idp.rpc.auth.authenticate',
+  jwks: 'idp.rpc.auth.jwks',
   platform: (routeName: string) => `idp.rpc.platform.${routeName}`,
+  /** The subject a route of the REST table is answered on: `idp.rpc.<service>.<route name>`. */
+  route: (route: { name: string; service?: string }) =>
+    `idp.rpc.${route.service ?? 'platform'}.${route.name}`,
   platformAll: 'idp.rpc.platform.>',
   ping: (service: string) => `idp.rpc.${service}.ping`,
 } as const;
@@ -74,6 +78,12 @@ export const EventSubjects = {
     EventSubjects.forTopic(tenant, { kind: 'user', id: sub, channel: 'notifications' }),
   tenantAll: (tenant: string) => `idp.evt.${subjectToken(tenant)}.>`,
   all: 'idp.evt.>',
+} as const;
+
+/** Control-plane notices between services (core NATS, not stored). */
+export const ControlSubjects = {
+  /** A credential was revoked: every cache of authentication decisions drops it at once. */
+  credentialRevoked: 'idp.ctl.auth.revoked',
 } as const;
 
 /** NATS headers the system propagates on every hop. */

@@ -29,6 +29,14 @@ describe('createLogger', () => {
       'x',
     );
     logger.info({ request: { api_key: 'idpk_1', password: 'hunter2' } }, 'y');
+    logger.info(
+      {
+        'x-api-key': 'idpk_top',
+        deep: { inner: { token: 'eyJsecret' } },
+        headers: { cookie: 'sid=hunter2' },
+      },
+      'z',
+    );
     const text = JSON.stringify(lines);
     expect(text).not.toContain('eyJsecret');
     expect(text).not.toContain('idpk_');

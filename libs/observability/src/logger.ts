@@ -24,11 +24,23 @@ export const REDACTED_PATHS = [
   '*.password',
   '*.secret',
   '*.bearer',
+  'cookie',
+  '["x-api-key"]',
+  '*["x-api-key"]',
+  '*.cookie',
   'headers.authorization',
   'headers["x-api-key"]',
+  'headers.cookie',
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  'req.headers.cookie',
   'request.headers.authorization',
+  'request.headers["x-api-key"]',
+  'request.headers.cookie',
+  '*.*.token',
+  '*.*.api_key',
+  '*.*.secret',
+  '*.*.password',
 ];
 
 export function createLogger(options: LoggerOptions): Logger {

@@ -7,4 +7,5 @@ export {
   type RoleCatalogue,
   type Target,
 } from './evaluate.js';
+export { type GrantRefusal, refuseGrant } from './grant.js';
 export { isPermission, permissionCovers } from './permissions.js';

@@ -1,6 +1,6 @@
 import type { Principal } from '@idp/contracts';
 import { describe, expect, it } from 'vitest';
-import { effectivePermissions, evaluate, isPermission, permissionCovers } from './index.js';
+import { effectivePermissions, evaluate, isPermission, permissionCovers, refuseGrant } from './index.js';
 
 const catalogue = {
   viewer: ['application:read', 'resource:*:read'],
@@ -71,5 +71,32 @@ describe('evaluate', () => {
       catalogue,
     );
     expect(list.map((b) => b.effective)).toEqual([true, false]);
+  });
+});
+
+describe('refuseGrant', () => {
+  const admin = principal([{ role: 'admin', scope: 'tenant:t1' }]);
+  const teamDev = principal([{ role: 'developer', scope: 'team:web' }]);
+  it('lets a tenant admin grant any catalogued role in its tenant', () => {
+    expect(refuseGrant(admin, catalogue, { role: 'developer', scope: 'team:api' })).toBeUndefined();
+    expect(refuseGrant(admin, catalogue, { role: 'admin', scope: 'tenant:t1' })).toBeUndefined();
+  });
+  it('refuses unknown roles and other tenants', () => {
+    expect(refuseGrant(admin, catalogue, { role: 'root', scope: 'tenant:t1' })?.reason).toBe('unknown_role');
+    expect(refuseGrant(admin, catalogue, { role: 'viewer', scope: 'tenant:t2' })?.reason).toBe(
+      'foreign_tenant',
+    );
+  });
+  it('refuses more than the caller holds at that scope', () => {
+    expect(refuseGrant(teamDev, catalogue, { role: 'developer', scope: 'team:web' })).toBeUndefined();
+    expect(refuseGrant(teamDev, catalogue, { role: 'developer', scope: 'team:api' })?.reason).toBe(
+      'exceeds_own_permissions',
+    );
+    expect(refuseGrant(teamDev, catalogue, { role: 'developer', scope: 'tenant:t1' })?.reason).toBe(
+      'exceeds_own_permissions',
+    );
+    expect(refuseGrant(teamDev, catalogue, { role: 'admin', scope: 'team:web' })?.reason).toBe(
+      'exceeds_own_permissions',
+    );
   });
 });

@@ -45,16 +45,20 @@ export function natsServerBinary(): string {
 }
 
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
-  const port = await freePort();
   const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'idp-nats-')));
-  const args = [
-    '-a',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    ...(options.jetstream === false ? [] : ['-js', '-sd', storeDir]),
-  ];
-  let child: ChildProcess | undefined = await launch(args, port);
+  const jetstream = options.jetstream === false ? [] : ['-js', '-sd', storeDir];
+  // Another process may take the free port before nats-server binds it: try a few fresh ports.
+  let port = 0;
+  let child: ChildProcess | undefined;
+  for (let attempt = 1; !child; attempt++) {
+    port = await freePort();
+    try {
+      child = await launch(['-a', '127.0.0.1', '-p', String(port), ...jetstream], port);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+  const args = ['-a', '127.0.0.1', '-p', String(port), ...jetstream];
 
   const stopWith = async (signal: NodeJS.Signals) => {
     if (child) await terminate(child, signal);

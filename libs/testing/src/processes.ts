@@ -9,10 +9,20 @@ export function track(child: ChildProcess): void {
   child.once('exit', () => children.delete(child));
   if (!hooked) {
     hooked = true;
-    process.once('exit', () => {
-      for (const c of children) c.kill('SIGKILL');
-    });
+    process.once('exit', killAll);
+    // A test run stopped by a signal (a CI timeout, Ctrl-C) must not leave servers behind: kill them,
+    // then let the signal do what it would have done, unless someone else already handles it.
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        killAll();
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    }
   }
+}
+
+function killAll(): void {
+  for (const c of children) c.kill('SIGKILL');
 }
 
 /** Sends a signal and resolves when the process has exited (SIGKILL after `graceMs`). */

@@ -9,7 +9,11 @@ export interface ServiceProcessOptions {
   entry: string;
   env: Record<string, string>;
   readyTimeoutMs?: number;
+  /** Working directory; default the repository root, as under `npm start`. */
+  cwd?: string;
 }
+
+const REPOSITORY_ROOT = new URL('../../../', import.meta.url).pathname;
 
 export interface ServiceProcess {
   name: string;
@@ -31,6 +35,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     ['--conditions=@idp/source', '--import', 'tsx', options.entry],
     {
       env: { ...process.env, ...options.env },
+      cwd: options.cwd ?? REPOSITORY_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

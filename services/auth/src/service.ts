@@ -1,41 +1,112 @@
 // Starts the auth service on an open NATS connection; main.ts and tests both use this.
-import { RpcSubjects } from '@idp/contracts';
-import { serveJson } from '@idp/nats';
+import { ControlSubjects, type RevocationNotice, type RouteDef, Routes, RpcSubjects } from '@idp/contracts';
+import { encodeJson, serveJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
+import type { RoleCatalogue } from '@idp/rbac';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ApiKeys, type StoredApiKey } from './api-keys.js';
 import { createAuthenticator } from './authenticate.js';
 import type { AuthEnv } from './config.js';
+import { credentialRoutes } from './credential-routes.js';
+import { KvMirror, openCredentialBuckets } from './credential-store.js';
 import { createJwtVerifier } from './jwt-verifier.js';
+import { createOidcVerifier } from './oidc-verifier.js';
+import { type RevokedToken, ServiceAccounts, type StoredServiceAccount } from './service-accounts.js';
+import { loadSigningKey } from './signing-keys.js';
+import { createTokenRouter, type TokenVerifier } from './token-router.js';
 
 export const AUTH_QUEUE = 'auth';
 
-export function startAuthService(nc: NatsConnection, env: AuthEnv, logger: Logger) {
-  const authenticate = createAuthenticator(
-    createJwtVerifier({
-      secret: env.IDP_JWT_SECRET,
-      issuer: env.IDP_JWT_ISSUER,
+export async function startAuthService(
+  nc: NatsConnection,
+  env: AuthEnv,
+  roles: RoleCatalogue,
+  logger: Logger,
+) {
+  const buckets = await openCredentialBuckets(nc);
+  const credentials = new KvMirror<StoredApiKey | StoredServiceAccount>(buckets.credentials, logger);
+  const revoked = new KvMirror<RevokedToken>(buckets.revoked, logger);
+  await Promise.all([credentials.start(), revoked.start()]);
+
+  const apiKeys = new ApiKeys(credentials as KvMirror<StoredApiKey>);
+  const signingKey = await loadSigningKey(buckets.credentials);
+  const serviceAccounts = new ServiceAccounts(
+    credentials as KvMirror<StoredServiceAccount>,
+    revoked,
+    signingKey,
+    {
+      issuer: env.IDP_SERVICE_TOKEN_ISSUER,
       audience: env.IDP_JWT_AUDIENCE,
+      defaultTtlS: env.IDP_SERVICE_TOKEN_TTL_S,
       clockToleranceS: env.IDP_JWT_CLOCK_SKEW_S,
-    }),
+    },
   );
+  const authenticate = createAuthenticator(createTokenRouter(tokenVerifiers(env, serviceAccounts)), (key) =>
+    apiKeys.authenticate(key),
+  );
+  const announceRevocation = (notice: Omit<RevocationNotice, 'revoked_at'>) => {
+    nc.publish(
+      ControlSubjects.credentialRevoked,
+      encodeJson({ ...notice, revoked_at: new Date().toISOString() }),
+    );
+    logger.info(notice, 'credential revoked');
+  };
+
+  const serve = (subject: string, handler: Parameters<typeof serveJson>[2]) =>
+    serveJson(nc, subject, handler, { queue: AUTH_QUEUE, logger });
   const subscriptions = [
-    serveJson(
-      nc,
-      RpcSubjects.authenticate,
-      async (body) => ({ ok: true, status: 200, data: await authenticate(body) }),
-      {
-        queue: AUTH_QUEUE,
-        logger,
-      },
-    ),
-    serveJson(nc, RpcSubjects.ping('auth'), () => ({ ok: true, status: 200, data: { service: 'auth' } }), {
-      queue: AUTH_QUEUE,
-      logger,
-    }),
+    serve(RpcSubjects.authenticate, async (body) => ({
+      ok: true,
+      status: 200,
+      data: await authenticate(body),
+    })),
+    serve(RpcSubjects.jwks, () => ({ ok: true, status: 200, data: signingKey.jwks })),
+    serve(RpcSubjects.ping('auth'), () => ({ ok: true, status: 200, data: { service: 'auth' } })),
+    ...(Routes as readonly RouteDef[])
+      .filter((route) => route.service === 'auth' && credentialRoutes[route.name])
+      .map((route) =>
+        serve(RpcSubjects.route(route), (body) =>
+          credentialRoutes[route.name]!(body as never, {
+            apiKeys,
+            serviceAccounts,
+            roles,
+            announceRevocation,
+          }),
+        ),
+      ),
   ];
   return {
     stop: () => {
       for (const s of subscriptions) s.unsubscribe();
     },
   };
+}
+
+/** Issuer → the verifier its tokens must pass. */
+function tokenVerifiers(env: AuthEnv, serviceAccounts: ServiceAccounts): Map<string, TokenVerifier> {
+  const clockToleranceS = env.IDP_JWT_CLOCK_SKEW_S;
+  const verifiers = new Map<string, TokenVerifier>([
+    [
+      env.IDP_JWT_ISSUER,
+      createJwtVerifier({
+        secret: env.IDP_JWT_SECRET,
+        issuer: env.IDP_JWT_ISSUER,
+        audience: env.IDP_JWT_AUDIENCE,
+        clockToleranceS,
+      }),
+    ],
+    [env.IDP_SERVICE_TOKEN_ISSUER, (token) => serviceAccounts.authenticate(token)],
+  ]);
+  if (env.IDP_OIDC_ISSUER) {
+    verifiers.set(
+      env.IDP_OIDC_ISSUER,
+      createOidcVerifier({
+        issuer: env.IDP_OIDC_ISSUER,
+        audience: env.IDP_OIDC_AUDIENCE ?? env.IDP_JWT_AUDIENCE,
+        clockToleranceS,
+        jwksCooldownMs: env.IDP_OIDC_JWKS_COOLDOWN_MS,
+      }),
+    );
+  }
+  return verifiers;
 }

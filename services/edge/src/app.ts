@@ -4,9 +4,10 @@
 import './fastify-types.js';
 import cors from '@fastify/cors';
 import type { GatewayConfig } from '@idp/config';
-import { API_VERSION, type RouteDef, Routes } from '@idp/contracts';
+import { API_VERSION, AUTHENTICATED, PUBLIC, type RouteDef, Routes, RpcSubjects } from '@idp/contracts';
+import { callRpc } from '@idp/nats';
 import type { Logger } from '@idp/observability';
-import { effectivePermissions } from '@idp/rbac';
+import { effectivePermissions, isPermission } from '@idp/rbac';
 import type { NatsConnection } from '@nats-io/transport-node';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createAuthGate } from './auth-gate.js';
@@ -99,12 +100,15 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     backendTimeoutMs: config.http.backend_timeout_ms,
   };
   const localHandlers: Record<string, LocalHandler> = {
+    'auth.jwks': async (_principal, _input) =>
+      (await callRpc(nc, RpcSubjects.jwks, {}, { timeoutMs: config.http.backend_timeout_ms })).data,
     'users.me.permissions': (principal) => ({
-      user_id: principal.sub,
-      tenant_id: principal.tenant_id,
-      roles: effectivePermissions(principal, config.roles),
+      user_id: principal!.sub,
+      tenant_id: principal!.tenant_id,
+      roles: effectivePermissions(principal!, config.roles),
     }),
   };
+  assertRoutesDeclarePermissions(Routes as readonly RouteDef[], localHandlers);
   for (const route of Routes as readonly RouteDef[]) {
     app.route({
       method: route.method,
@@ -113,6 +117,24 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     });
   }
   return app;
+}
+
+/** A route without a valid permission must never be served: refuse to start instead. */
+export function assertRoutesDeclarePermissions(
+  routes: readonly RouteDef[],
+  local: Record<string, LocalHandler>,
+) {
+  for (const route of routes) {
+    const special = route.permission === AUTHENTICATED || route.permission === PUBLIC;
+    if (!special && !isPermission(route.permission.replace('{type}', 'x'))) {
+      throw new Error(
+        `route ${route.method} ${route.path} declares no valid permission ('${route.permission}')`,
+      );
+    }
+    if (route.permission === PUBLIC && !local[route.name]) {
+      throw new Error(`public route ${route.method} ${route.path} must be answered by the edge itself`);
+    }
+  }
 }
 
 /** POST /deploy with `Content-Type: application/json` and no body means "no options", not an error. */

@@ -1,8 +1,14 @@
 // Turns a request's credential into a principal. Positive decisions are cached for a short TTL keyed
 // by a hash of the credential (never the credential itself), so a client's steady stream of requests
 // costs no NATS round trip to the auth service; a cached entry never outlives the token's own `exp`.
-import { ApiError, type Principal, RpcSubjects } from '@idp/contracts';
-import { callRpc, type RequestContext } from '@idp/nats';
+import {
+  ApiError,
+  ControlSubjects,
+  type Principal,
+  type RevocationNotice,
+  RpcSubjects,
+} from '@idp/contracts';
+import { callRpc, decodeJson, type RequestContext } from '@idp/nats';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export interface AuthGateOptions {
@@ -43,6 +49,21 @@ export function credentialFrom(headers: Record<string, string | string[] | undef
 export function createAuthGate(nc: NatsConnection, options: AuthGateOptions) {
   const cache = new Map<string, CacheEntry>();
   const maxEntries = options.maxEntries ?? 10_000;
+  const revocations = watchRevocations(
+    nc,
+    (notice) => {
+      for (const [key, entry] of cache) {
+        const p = entry.principal;
+        if (
+          (notice.credential_id && p.credential_id === notice.credential_id) ||
+          (notice.token_id && p.token_id === notice.token_id)
+        ) {
+          cache.delete(key);
+        }
+      }
+    },
+    () => cache.clear(),
+  );
 
   async function authenticate(credential: Credential, context: RequestContext): Promise<Principal> {
     const key = await cacheKey(credential);
@@ -66,7 +87,37 @@ export function createAuthGate(nc: NatsConnection, options: AuthGateOptions) {
     cache.set(key, { principal, expiresAt: Math.min(now + options.ttlMs, tokenExpiry) });
   }
 
-  return { authenticate, clear: () => cache.clear(), size: () => cache.size };
+  return {
+    authenticate,
+    clear: () => cache.clear(),
+    size: () => cache.size,
+    close: () => revocations.unsubscribe(),
+  };
+}
+
+/**
+ * Drops cached decisions the moment the auth service announces a revocation. Notices travel on core
+ * NATS, so one sent while this edge was disconnected is lost: after any reconnect the whole cache is
+ * dropped instead, and every credential is checked afresh.
+ */
+function watchRevocations(
+  nc: NatsConnection,
+  onNotice: (notice: RevocationNotice) => void,
+  onReconnect: () => void,
+) {
+  const subscription = nc.subscribe(ControlSubjects.credentialRevoked, {
+    callback: (_error, msg) => {
+      try {
+        onNotice(decodeJson(msg.data) as RevocationNotice);
+      } catch {
+        onReconnect(); // an unreadable notice: be safe and forget everything
+      }
+    },
+  });
+  void (async () => {
+    for await (const status of nc.status()) if (status.type === 'reconnect') onReconnect();
+  })();
+  return subscription;
 }
 
 async function cacheKey(credential: Credential): Promise<string> {

@@ -2,22 +2,26 @@
 import { loadGatewayConfig } from '@idp/config';
 import { connectNats } from '@idp/nats';
 import { createLogger } from '@idp/observability';
+import { runService } from '@idp/service-kit';
 import { buildEdgeApp } from './app.js';
 import { readEdgeEnv } from './config.js';
 
 const env = readEdgeEnv();
-const config = await loadGatewayConfig(env.IDP_CONFIG);
 const logger = createLogger({ service: 'edge', level: env.LOG_LEVEL });
-const nc = await connectNats({ servers: env.NATS_URL, name: `edge-${env.IDP_INSTANCE_ID}`, logger });
-const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: env.IDP_AUTH_CACHE_TTL_MS });
-const address = await app.listen({ port: env.IDP_HTTP_PORT, host: env.IDP_HTTP_HOST });
-logger.info({ address }, 'service ready');
+let address = '';
 
-const shutdown = async (signal: string) => {
-  logger.info({ signal }, 'shutting down');
-  await app.close();
-  await nc.drain();
-  process.exit(0);
-};
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+await runService(
+  async () => {
+    const config = await loadGatewayConfig(env.IDP_CONFIG);
+    const nc = await connectNats({ servers: env.NATS_URL, name: `edge-${env.IDP_INSTANCE_ID}`, logger });
+    const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: env.IDP_AUTH_CACHE_TTL_MS });
+    address = await app.listen({ port: env.IDP_HTTP_PORT, host: env.IDP_HTTP_HOST });
+    return {
+      stop: async () => {
+        await app.close();
+        await nc.drain();
+      },
+    };
+  },
+  { logger, readyFields: () => ({ address }) },
+);

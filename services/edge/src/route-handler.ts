@@ -4,6 +4,7 @@ import {
   ApiError,
   AUTHENTICATED,
   type Principal,
+  PUBLIC,
   type ResourcePathName,
   ResourceTypes,
   type RouteDef,
@@ -25,19 +26,23 @@ export interface RouteDeps {
   backendTimeoutMs: number;
 }
 
-/** A route answered by the edge itself instead of a backend. */
-export type LocalHandler = (principal: Principal, input: ValidatedInput) => unknown;
+/** A route answered by the edge itself instead of a backend (no principal on PUBLIC routes). */
+export type LocalHandler = (principal: Principal | undefined, input: ValidatedInput) => unknown;
 
 export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: LocalHandler) {
   const validator = compileRouteValidator(route);
-  const subject = RpcSubjects.platform(route.name);
+  const subject = RpcSubjects.route(route);
 
   return async function handle(request: FastifyRequest, reply: FastifyReply) {
     const context = request.requestContext;
+    if (route.permission === PUBLIC) {
+      const input = validator.validate({ params: request.params, query: request.query, body: request.body });
+      return reply.send(successEnvelope(context.requestId, await local!(undefined, input)));
+    }
     const principal = await deps.authGate.authenticate(credentialFrom(request.headers), context);
     request.principal = principal;
     const input = validator.validate({ params: request.params, query: request.query, body: request.body });
-    authorize(route, principal, input.params, deps.roles);
+    const permission = authorize(route, principal, input.params, deps.roles);
 
     if (local) return reply.send(successEnvelope(context.requestId, await local(principal, input)));
 
@@ -45,7 +50,12 @@ export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: Loc
     const result = await callRpc(
       deps.nc,
       subject,
-      { principal, ...input, ...(ifMatch ? { if_match: ifMatch } : {}) },
+      {
+        principal,
+        ...input,
+        ...(permission ? { permission } : {}),
+        ...(ifMatch ? { if_match: ifMatch } : {}),
+      },
       { timeoutMs: deps.backendTimeoutMs, context },
     );
     if (result.etag) reply.header('ETag', `"${result.etag}"`);
@@ -61,14 +71,16 @@ function authorize(
   principal: Principal,
   params: Record<string, string>,
   roles: RoleCatalogue,
-) {
-  if (route.permission === AUTHENTICATED) return;
+): string | undefined {
+  if (route.permission === AUTHENTICATED) return undefined;
   const type = params.type ? ResourceTypes[params.type as ResourcePathName]?.type : undefined;
   const permission = route.permission.replace('{type}', type ?? '*');
   const decision = evaluate(principal, roles, permission);
   if (!decision.allowed) {
     throw new ApiError('FORBIDDEN', `Missing permission '${permission}'`, { permission });
   }
+  // The backend narrows it further to the object's team (a team-scoped role covers that team only).
+  return permission;
 }
 
 /** `If-Match: "3"` or `W/"3"` → `3`; only on routes that honour it. `*` means "any version". */

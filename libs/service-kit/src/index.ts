@@ -1,0 +1,2 @@
+// @idp/service-kit: the process lifecycle every service's main.ts shares (Node-specific, kept at the edge).
+export { runService, type ServiceHandle } from './run-service.js';

@@ -1,0 +1,50 @@
+// Runs a service: a failed start is logged as one fatal line and exits 1; SIGTERM/SIGINT stop it once
+// (a second signal while stopping is ignored), bounded so a stuck drain cannot hang a rollout.
+import type { Logger } from '@idp/observability';
+
+export interface ServiceHandle {
+  stop(): Promise<void>;
+}
+
+export interface RunServiceOptions {
+  logger: Logger;
+  /** Fields for the `service ready` line. */
+  readyFields?: () => Record<string, unknown>;
+  stopTimeoutMs?: number;
+}
+
+export async function runService(
+  start: () => Promise<ServiceHandle>,
+  options: RunServiceOptions,
+): Promise<void> {
+  const { logger } = options;
+  let handle: ServiceHandle;
+  try {
+    handle = await start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'service failed to start');
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, options.stopTimeoutMs ?? 15_000);
+    try {
+      await handle.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
+  // Only now: whoever waits for this line may signal us at once.
+  logger.info(options.readyFields?.() ?? {}, 'service ready');
+}

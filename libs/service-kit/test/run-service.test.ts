@@ -1,0 +1,21 @@
+import { startServiceProcess } from '@idp/testing';
+import { describe, expect, it } from 'vitest';
+
+const entry = new URL('./fixtures/service.ts', import.meta.url).pathname;
+
+describe('runService', () => {
+  it('stops once however many signals arrive, then exits 0', async () => {
+    const proc = await startServiceProcess({ name: 'fixture', entry, env: {} });
+    process.kill(proc.pid, 'SIGTERM');
+    process.kill(proc.pid, 'SIGINT');
+    await proc.waitForOutput(/"msg":"stop called"/);
+    await proc.stop();
+    expect(proc.output().match(/stop called/g)).toHaveLength(1);
+  });
+
+  it('logs one fatal line and exits when the start fails', async () => {
+    await expect(startServiceProcess({ name: 'fixture', entry, env: { FAIL_START: '1' } })).rejects.toThrow(
+      /service failed to start[\s\S]*no database|no database[\s\S]*service failed to start/,
+    );
+  });
+});

@@ -1,0 +1,64 @@
+// Credentials live in a JetStream KV bucket shared by every auth instance. Each instance mirrors the
+// bucket in memory through a watch, so verifying a credential costs no NATS round trip and a
+// revocation written by any instance is seen by all of them within milliseconds.
+import type { Logger } from '@idp/observability';
+import { type KV, Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+
+export const CREDENTIALS_BUCKET = 'IDP_AUTH_CREDENTIALS';
+/** Revoked token ids only need to outlive the longest token, so the bucket forgets them after that. */
+export const REVOKED_TOKENS_BUCKET = 'IDP_AUTH_REVOKED_TOKENS';
+const REVOKED_TTL_MS = 2 * 60 * 60 * 1000;
+
+export class KvMirror<T> {
+  private readonly values = new Map<string, T>();
+
+  constructor(
+    readonly kv: KV,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts watching and resolves once the bucket's current contents are loaded (bounded). */
+  async start(): Promise<void> {
+    const stored = (await this.kv.status()).values;
+    const watcher = await this.kv.watch();
+    const loaded = new Promise<void>((resolve) => {
+      if (stored === 0) resolve();
+      void (async () => {
+        for await (const entry of watcher) {
+          if (entry.operation === 'PUT') this.values.set(entry.key, entry.json<T>());
+          else this.values.delete(entry.key);
+          // delta counts the entries still pending in the initial load.
+          if (!entry.isUpdate && entry.delta === 0) resolve();
+        }
+      })().catch((error) => this.logger.error({ err: error }, 'credential watch ended'));
+    });
+    await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  }
+
+  get(key: string): T | undefined {
+    return this.values.get(key);
+  }
+
+  entries(prefix: string): T[] {
+    return [...this.values].filter(([key]) => key.startsWith(prefix)).map(([, value]) => value);
+  }
+
+  /** Writes through to the bucket and to the mirror, so this instance reads its own write at once. */
+  async put(key: string, value: T): Promise<void> {
+    await this.kv.put(key, JSON.stringify(value));
+    this.values.set(key, value);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.kv.delete(key);
+    this.values.delete(key);
+  }
+}
+
+export async function openCredentialBuckets(nc: NatsConnection) {
+  const kvm = new Kvm(nc);
+  const credentials = await kvm.create(CREDENTIALS_BUCKET, { history: 1 });
+  const revoked = await kvm.create(REVOKED_TOKENS_BUCKET, { history: 1, ttl: REVOKED_TTL_MS });
+  return { credentials, revoked };
+}
