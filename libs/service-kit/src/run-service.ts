@@ -36,6 +36,7 @@ export async function runService(
     }, options.stopTimeoutMs ?? 15_000);
     try {
       await handle.stop();
+      logger.info('stopped');
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

@@ -1,5 +1,6 @@
 // What request handlers and the runner share: connections, the event store, the read model and config.
 import type { Logger } from '@idp/observability';
+import type { RoleCatalogue } from '@idp/rbac';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlatformEnv } from './config.js';
@@ -25,5 +26,7 @@ export interface Deps {
   events: PublicEvents;
   logger: Logger;
   env: PlatformEnv;
+  /** The role catalogue, to narrow permissions to an object's team. */
+  roles: RoleCatalogue;
   runnerHealth: () => RunnerHealth;
 }

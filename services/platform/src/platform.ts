@@ -2,6 +2,7 @@
 // runner. main.ts only calls this; tests call it in-process, several times against one server.
 import { connectNats } from '@idp/nats';
 import type { Logger } from '@idp/observability';
+import type { RoleCatalogue } from '@idp/rbac';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { type PlatformEnv, readPlatformEnv } from './config.js';
@@ -21,6 +22,8 @@ export interface StartPlatformOptions {
   /** Settings over the defaults of PlatformEnv (main passes the parsed environment). */
   env?: Partial<PlatformEnv>;
   hooks?: RunnerHooks;
+  /** The role catalogue; without one, requests that name a permission are refused (deny by default). */
+  roles?: RoleCatalogue;
 }
 
 export interface PlatformHandle {
@@ -56,6 +59,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     events: new PublicEvents(js, logger),
     logger,
     env,
+    roles: options.roles ?? {},
     runnerHealth: () => runner?.health() ?? { running: false, active: 0, completed: 0, last_error: null },
   };
   await catchUp(deps);

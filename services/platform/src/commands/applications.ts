@@ -7,6 +7,7 @@ import {
   type RpcRequest,
   type UpdateApplicationBody,
 } from '@idp/contracts';
+import { assertTeamAccess } from '../access.js';
 import { toApplication } from '../aggregates/application.js';
 import { isNameHeld } from '../aggregates/name-claim.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
@@ -25,6 +26,7 @@ import {
 } from '../handler-kit.js';
 import { IdPrefixes, newId } from '../ids.js';
 
+/** The team must exist in the caller's tenant and the caller's roles must cover it. */
 export function requireTeam(deps: Deps, req: RpcRequest, teamId: string): void {
   if (!deps.projection.model.teams.get(tenantOf(req), teamId)) {
     throw new ApiError('VALIDATION_ERROR', `Team '${teamId}' does not exist`, {
@@ -32,10 +34,14 @@ export function requireTeam(deps: Deps, req: RpcRequest, teamId: string): void {
       reason: 'unknown team',
     });
   }
+  assertTeamAccess(req, deps, teamId);
 }
 
-export const loadApp = (deps: Deps, req: RpcRequest, id = param(req, 'id')) =>
-  found(deps.projection.model.application(tenantOf(req), id), 'application', id);
+export function loadApp(deps: Deps, req: RpcRequest, id = param(req, 'id')) {
+  const app = found(deps.projection.model.application(tenantOf(req), id), 'application', id);
+  assertTeamAccess(req, deps, app.state.team_id);
+  return app;
+}
 
 export const createApplication: Handler = async (req, deps) => {
   const input = body<CreateApplicationBody>(req);

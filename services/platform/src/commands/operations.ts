@@ -1,5 +1,6 @@
 // Cancelling an operation: records the request; the runner that owns the operation ends it.
 import { conflict, type RpcRequest } from '@idp/contracts';
+import { assertTeamAccess } from '../access.js';
 import { isTerminal, toOperation } from '../aggregates/operation.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import type { Deps } from '../deps.js';
@@ -17,7 +18,9 @@ import {
 
 export const loadOperation = (deps: Deps, req: RpcRequest) => {
   const id = param(req, 'id');
-  return found(deps.projection.model.operations.get(tenantOf(req), id), 'operation', id);
+  const op = found(deps.projection.model.operations.get(tenantOf(req), id), 'operation', id);
+  assertTeamAccess(req, deps, op.state.team_id);
+  return op;
 };
 
 export const cancelOperation: Handler = async (req, deps) => {

@@ -13,6 +13,7 @@ import {
   type RpcRequest,
   type UpdateResourceBody,
 } from '@idp/contracts';
+import { assertTeamAccess } from '../access.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import type { Deps } from '../deps.js';
 import {
@@ -44,6 +45,7 @@ export function loadResource(deps: Deps, req: RpcRequest) {
   const id = param(req, 'id');
   const rec = deps.projection.model.resource(tenantOf(req), id);
   if (!rec || rec.state.type !== def.type) throw notFound(def.type, id);
+  assertTeamAccess(req, deps, rec.state.team_id);
   return rec;
 }
 

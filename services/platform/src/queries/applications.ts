@@ -1,5 +1,6 @@
 // Application reads, all from the caught-up read model and scoped to the caller's tenant.
 import { ApiError } from '@idp/contracts';
+import { teamAllows } from '../access.js';
 import { toApplication } from '../aggregates/application.js';
 import { loadApp } from '../commands/applications.js';
 import { diffStates } from '../diff.js';
@@ -13,6 +14,7 @@ export const listApplications: Handler = async (req, deps) => {
     .filter(
       (a) =>
         !a.deleted &&
+        teamAllows(req, deps, a.team_id) &&
         (team_id === undefined || a.team_id === team_id) &&
         (status === undefined || a.status === status),
     )

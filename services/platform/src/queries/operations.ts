@@ -1,4 +1,5 @@
 // Operation reads: list with filters, one operation, and its log.
+import { teamAllows } from '../access.js';
 import { toOperation } from '../aggregates/operation.js';
 import { loadOperation } from '../commands/operations.js';
 import { byCreatedAt, type Handler, ok, okPage, tenantOf } from '../handler-kit.js';
@@ -10,6 +11,7 @@ export const listOperations: Handler = async (req, deps) => {
     .list(tenantOf(req))
     .filter(
       (o) =>
+        teamAllows(req, deps, o.team_id) &&
         (status === undefined || o.status === status) &&
         (kind === undefined || o.kind === kind) &&
         (target_id === undefined || o.target.id === target_id),

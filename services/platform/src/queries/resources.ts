@@ -1,5 +1,6 @@
 // Resource reads: all types or one type, never deleted ones, always the caller's tenant only.
 import type { RpcRequest } from '@idp/contracts';
+import { teamAllows } from '../access.js';
 import { loadResource, resourceTypeOf } from '../commands/resources.js';
 import type { Deps } from '../deps.js';
 import { byCreatedAt, type Handler, ok, okPage, tenantOf } from '../handler-kit.js';
@@ -10,6 +11,7 @@ function listOf(req: RpcRequest, deps: Deps, type?: string) {
     .list(tenantOf(req))
     .filter(
       (r) =>
+        teamAllows(req, deps, r.team_id) &&
         (status === undefined ? r.status !== 'deleted' : r.status === status) &&
         (type === undefined || r.type === type) &&
         (team_id === undefined || r.team_id === team_id),
