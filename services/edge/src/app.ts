@@ -16,6 +16,7 @@ import { installErrorHandling } from './error-handling.js';
 import { readiness } from './health.js';
 import { createEdgeMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { createRateLimitGate } from './rate-limit/index.js';
 import { createRouteHandler, type LocalHandler, type RouteDeps } from './route-handler.js';
 
 export interface EdgeAppOptions {
@@ -43,6 +44,14 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     request.requestContext = traceparent ? { requestId: request.id, traceparent } : { requestId: request.id };
     reply.header('X-Request-Id', request.id);
   });
+  const rateLimit = createRateLimitGate({
+    nc,
+    rawConfig: (config as { rate_limits?: unknown }).rate_limits,
+    logger,
+    registry: metrics.registry,
+  });
+  app.addHook('onRequest', rateLimit.onRequest);
+  app.addHook('onClose', async () => rateLimit.close());
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.observe(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
@@ -98,6 +107,7 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     }),
     roles: config.roles,
     backendTimeoutMs: config.http.backend_timeout_ms,
+    rateLimit,
   };
   const localHandlers: Record<string, LocalHandler> = {
     'auth.jwks': async (_principal, _input) =>

@@ -17,6 +17,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { createAuthGate } from './auth-gate.js';
 import { credentialFrom } from './auth-gate.js';
 import { successEnvelope } from './envelope.js';
+import { authenticateThenLimit, type RateLimitGate } from './rate-limit/index.js';
 import { compileRouteValidator, type ValidatedInput } from './request-validation.js';
 
 export interface RouteDeps {
@@ -24,6 +25,7 @@ export interface RouteDeps {
   authGate: ReturnType<typeof createAuthGate>;
   roles: RoleCatalogue;
   backendTimeoutMs: number;
+  rateLimit?: RateLimitGate;
 }
 
 /** A route answered by the edge itself instead of a backend (no principal on PUBLIC routes). */
@@ -39,7 +41,10 @@ export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: Loc
       const input = validator.validate({ params: request.params, query: request.query, body: request.body });
       return reply.send(successEnvelope(context.requestId, await local!(undefined, input)));
     }
-    const principal = await deps.authGate.authenticate(credentialFrom(request.headers), context);
+    const principal = await authenticateThenLimit(deps.rateLimit, request, reply, () =>
+      deps.authGate.authenticate(credentialFrom(request.headers), context),
+    );
+    if (!principal) return reply;
     request.principal = principal;
     const input = validator.validate({ params: request.params, query: request.query, body: request.body });
     const permission = authorize(route, principal, input.params, deps.roles);

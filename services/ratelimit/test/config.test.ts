@@ -1,0 +1,111 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadRateLimitConfig, parseRateLimits } from '@idp/config';
+import { type RateLimitConfigNotice, RateLimitSubjects } from '@idp/contracts';
+import { callRpc, decodeJson } from '@idp/nats';
+import { createLogger } from '@idp/observability';
+import { type NatsServerHandle, startNatsServer, waitFor } from '@idp/testing';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRateLimitService } from '../src/service.js';
+
+describe('rate_limits validation', () => {
+  it('loads the shipped config/gateway.yaml', async () => {
+    const config = await loadRateLimitConfig(
+      new URL('../../../config/gateway.yaml', import.meta.url).pathname,
+    );
+    expect(config.enabled).toBe(true);
+    expect(config.by_endpoint['POST /api/v1/applications']?.requests_per_hour).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      { per_user: { requests_per_minut: 5 } },
+      /rate_limits\.per_user\.requests_per_minut: is not a known key/,
+    ],
+    [{ global: {} }, /rate_limits\.global: needs requests_per_minute, requests_per_hour or both/],
+    [{ per_tenant: { requests_per_hour: 0 } }, /rate_limits\.per_tenant\.requests_per_hour/],
+    [
+      { by_endpoint: { 'POST /api/v1/nothing': { requests_per_hour: 1 } } },
+      /POST \/api\/v1\/nothing.*matches no route/,
+    ],
+    [
+      { by_endpoint: { '/api/v1/teams': { requests_per_hour: 1 } } },
+      /by_endpoint\["\/api\/v1\/teams"\]: must look like/,
+    ],
+    [{ tenants: { acme: 'gold' } }, /rate_limits\.tenants\.acme: unknown tier 'gold'/],
+    [{ on_unavailable: 'maybe' }, /rate_limits\.on_unavailable/],
+    [{ lease_sise: 3 }, /rate_limits\.lease_sise: is not a known key/],
+  ])('names the bad key in %j', (raw, message) => {
+    expect(() => parseRateLimits(raw)).toThrow(ConfigError);
+    expect(() => parseRateLimits(raw)).toThrow(message);
+  });
+
+  it('accepts tiers, wildcard endpoints and both windows', () => {
+    const config = parseRateLimits({
+      per_user: { requests_per_minute: 10, requests_per_hour: 100 },
+      by_endpoint: { 'PUT /api/v1/applications/*/desired-state': { requests_per_hour: 5, per: 'tenant' } },
+      tiers: { pro: { per_user: { requests_per_minute: 50 } } },
+      tenants: { acme: 'pro' },
+    });
+    expect(config.tenants.acme).toBe('pro');
+    expect(config.on_unavailable).toBe('allow_local');
+  });
+});
+
+describe('config reload', () => {
+  const logger = createLogger({ service: 'ratelimit-test', level: 'silent' });
+  let server: NatsServerHandle;
+  let nc: NatsConnection;
+  let dir: string;
+
+  beforeAll(async () => {
+    server = await startNatsServer();
+    nc = await connect({ servers: server.url });
+    dir = await mkdtemp(join(tmpdir(), 'idp-rl-'));
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await server?.cleanup();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start on a bad file, applies a good change and keeps the last good config on a bad one', async () => {
+    const path = join(dir, 'gateway.yaml');
+    await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minut: 5\n');
+    await expect(startRateLimitService(nc, { configPath: path }, logger)).rejects.toThrow(
+      /requests_per_minut/,
+    );
+
+    await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minute: 5\n');
+    const service = await startRateLimitService(nc, { configPath: path, reloadDebounceMs: 20 }, logger);
+    const notices: RateLimitConfigNotice[] = [];
+    nc.subscribe(RateLimitSubjects.configChanged, {
+      callback: (_e, msg) => {
+        notices.push(decodeJson(msg.data) as RateLimitConfigNotice);
+      },
+    });
+    const first = service.config.current().version;
+
+    await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minute: 7\n');
+    await waitFor(() => service.config.current().version !== first, { timeoutMs: 5_000 });
+    const second = service.config.current();
+    expect(
+      (second.rate_limits as { per_user: { requests_per_minute: number } }).per_user.requests_per_minute,
+    ).toBe(7);
+    await waitFor(() => notices.some((n) => n.version === second.version), { timeoutMs: 5_000 });
+
+    await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minute: -1\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(service.config.current().version).toBe(second.version);
+
+    // A reload over NATS re-reads the file: fixed now, it is applied.
+    await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minute: 9\n');
+    nc.publish(RateLimitSubjects.reload);
+    await waitFor(() => service.config.current().version !== second.version, { timeoutMs: 5_000 });
+    const asked = await callRpc(nc, RateLimitSubjects.config, {});
+    expect((asked.data as RateLimitConfigNotice).version).toBe(service.config.current().version);
+    service.stop();
+  });
+});
