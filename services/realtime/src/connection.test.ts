@@ -1,0 +1,235 @@
+import { defaultRealtimeConfig, type RealtimeConfig } from '@idp/config';
+import { ApiError, CloseCodes, type Principal } from '@idp/contracts';
+import { createLogger } from '@idp/observability';
+import { describe, expect, it } from 'vitest';
+import { Connection } from './connection.js';
+import type { ConnectionContext, Transport } from './context.js';
+import { SubscriptionIndex } from './subscription-index.js';
+
+const logger = createLogger({ service: 'test', level: 'silent' });
+const alice: Principal = { sub: 'alice', tenant_id: 't1', roles: [], credential: 'jwt' };
+
+function setup(overrides: Partial<RealtimeConfig> = {}, principals: Record<string, Principal> = {}) {
+  // biome-ignore lint/suspicious/noExplicitAny: test inspects JSON
+  const sent: any[] = [];
+  const closes: number[] = [];
+  const state = { buffered: 0, pings: 0 };
+  const transport: Transport = {
+    send: (frame) => sent.push(JSON.parse(String(frame))),
+    bufferedBytes: () => state.buffered,
+    ping: () => state.pings++,
+    close: (code) => closes.push(code),
+  };
+  const index = new SubscriptionIndex();
+  const ctx: ConnectionContext = {
+    config: defaultRealtimeConfig(overrides),
+    logger,
+    index,
+    authenticate: async (token) => {
+      const p = { 'tok-alice': alice, ...principals }[token];
+      if (!p) throw new ApiError('UNAUTHENTICATED', 'invalid token');
+      return p;
+    },
+    authorize: async (_p, topic) =>
+      topic.startsWith('application:app_ok')
+        ? {
+            allowed: true,
+            rule: 'test',
+            topic: { kind: 'application', id: topic.split(':')[1]!, channel: 'status' },
+          }
+        : { allowed: false, code: 'FORBIDDEN', message: `Not allowed to subscribe to '${topic}'` },
+    stream: { epoch: async () => 'e1', refresh: async () => ({ epoch: 'e1', firstSeq: 1, lastSeq: 0 }) },
+    replayer: {
+      acquire: async () => () => undefined,
+      prepare: async (subject) => ({ subject, pending: 0, consumer: undefined }),
+      discard: async () => undefined,
+      run: async () => 'done',
+    },
+  };
+  const connect = (queryToken?: string, now = Date.now()) =>
+    new Connection('c1', transport, ctx, queryToken, now);
+  return { sent, closes, state, index, ctx, connect };
+}
+
+async function authed(overrides: Partial<RealtimeConfig> = {}) {
+  const s = setup(overrides);
+  const c = s.connect();
+  c.onFrame(JSON.stringify({ type: 'auth', token: 'tok-alice' }), false);
+  await c.settled();
+  return { ...s, c };
+}
+
+describe('inbound frame validation', () => {
+  it.each([
+    ['bad JSON', '{nope', 'VALIDATION_ERROR', /not valid JSON/],
+    ['a non-object', '[1,2]', 'VALIDATION_ERROR', /JSON object/],
+    ['no type', '{"topics":[]}', 'VALIDATION_ERROR', /string "type"/],
+    ['an unknown type', '{"type":"publish"}', 'VALIDATION_ERROR', /Unknown message type 'publish'/],
+    ['a malformed topic', '{"type":"subscribe","topics":["app 1"]}', 'VALIDATION_ERROR', /topics\.0/],
+    ['an empty topic list', '{"type":"subscribe","topics":[]}', 'VALIDATION_ERROR', /topics/],
+    ['a negative since', '{"type":"subscribe","topics":["a:b:c"],"since":-1}', 'VALIDATION_ERROR', /since/],
+    ['an unknown field', '{"type":"ping","x":1}', 'VALIDATION_ERROR', /ping/],
+  ])('answers %s with an error and keeps the connection', async (_, frame, code, message) => {
+    const { c, sent, closes } = await authed();
+    c.onFrame(frame, false);
+    await c.settled();
+    expect(sent.at(-1)).toMatchObject({
+      type: 'error',
+      error: { code, message: expect.stringMatching(message) },
+    });
+    expect(closes).toEqual([]);
+  });
+
+  it('refuses binary and oversized frames with clear codes', async () => {
+    const { c, sent } = await authed({ max_frame_bytes: 256 });
+    c.onFrame(Buffer.from('{"type":"ping"}'), true);
+    c.onFrame(JSON.stringify({ type: 'subscribe', topics: ['a:b:c'], pad: 'x'.repeat(300) }), false);
+    expect(sent.map((m) => m.error?.code)).toEqual(['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE']);
+    expect(sent[0].error.message).toMatch(/Binary/);
+  });
+
+  it('refuses more topics than the limit', async () => {
+    const { c, sent } = await authed({ max_topics_per_connection: 2 });
+    c.onFrame(JSON.stringify({ type: 'subscribe', topics: ['a:1:x', 'a:2:x', 'a:3:x'] }), false);
+    await c.settled();
+    expect(sent.at(-1).error).toMatchObject({ code: 'QUOTA_EXCEEDED', details: { limit: 2 } });
+  });
+
+  it('answers ping with pong', async () => {
+    const { c, sent } = await authed();
+    c.onFrame('{"type":"ping"}', false);
+    await c.settled();
+    expect(sent.at(-1)).toEqual({ type: 'pong' });
+  });
+});
+
+describe('authentication', () => {
+  it('closes with 4408 when no auth message arrives in time', () => {
+    const { connect, sent, closes } = setup({ auth_timeout_ms: 1000 });
+    const c = connect(undefined, 0);
+    c.tick(999);
+    expect(closes).toEqual([]);
+    c.tick(1000);
+    expect(closes).toEqual([CloseCodes.AUTH_TIMEOUT]);
+    expect(sent[0].error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('accepts a ?token= and closes 4401 on a refused token', async () => {
+    const ok = setup();
+    const c = ok.connect('tok-alice');
+    await c.settled();
+    expect(c.isOpen).toBe(true);
+    const bad = setup();
+    const d = bad.connect('nope');
+    await d.settled();
+    expect(bad.closes).toEqual([CloseCodes.AUTH_FAILED]);
+    expect(bad.sent[0].error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses any other message before authentication', async () => {
+    const { connect, closes, sent } = setup();
+    const c = connect();
+    c.onFrame('{"type":"subscribe","topics":["application:app_ok:status"]}', false);
+    await c.settled();
+    expect(sent[0].error.code).toBe('UNAUTHENTICATED');
+    expect(closes).toEqual([CloseCodes.AUTH_FAILED]);
+  });
+
+  it('tells an expired session "token expired" and closes 4002, unless it re-authenticated', async () => {
+    const now = Date.now();
+    const soon = { ...alice, expires_at: Math.floor(now / 1000) + 10 };
+    const later = { ...alice, expires_at: Math.floor(now / 1000) + 3600 };
+    const s = setup({}, { soon, later });
+    const c = s.connect('soon');
+    await c.settled();
+    c.onFrame(JSON.stringify({ type: 'auth', token: 'later' }), false);
+    await c.settled();
+    c.tick(now + 11_000);
+    expect(s.closes).toEqual([]);
+    const d = s.connect('soon');
+    await d.settled();
+    d.tick(now + 11_000);
+    expect(s.sent.at(-1)).toEqual({
+      type: 'error',
+      error: { code: 'UNAUTHENTICATED', message: 'token expired' },
+    });
+    expect(s.closes).toEqual([CloseCodes.TOKEN_EXPIRED]);
+  });
+
+  it('refuses a re-auth that changes the user', async () => {
+    const s = setup({}, { bob: { ...alice, sub: 'bob' } });
+    const c = s.connect('tok-alice');
+    c.onFrame(JSON.stringify({ type: 'auth', token: 'bob' }), false);
+    await c.settled();
+    expect(s.closes).toEqual([CloseCodes.PRINCIPAL_CHANGED]);
+  });
+});
+
+describe('hygiene', () => {
+  it('rate-limits messages, then closes 4429 when the excess persists', async () => {
+    const { c, sent, closes } = await authed({
+      messages_per_second: 1,
+      message_burst: 2,
+      rate_limit_close_after: 3,
+    });
+    const t = Date.now();
+    for (let i = 0; i < 3; i++) c.onFrame('{"type":"ping"}', false, t);
+    await c.settled();
+    expect(sent.filter((m) => m.error?.code === 'RATE_LIMIT_EXCEEDED')).toHaveLength(2);
+    c.onFrame('{"type":"ping"}', false, t);
+    c.onFrame('{"type":"ping"}', false, t);
+    expect(closes).toEqual([CloseCodes.RATE_LIMITED]);
+  });
+
+  it('pings every interval and closes 4003 when no pong came back', async () => {
+    const { c, state, closes } = await authed({ heartbeat_interval_ms: 1000 });
+    const t = Date.now();
+    c.tick(t + 1000);
+    expect(state.pings).toBe(1);
+    c.onPong();
+    c.tick(t + 2000);
+    expect(state.pings).toBe(2);
+    c.tick(t + 3000);
+    expect(closes).toEqual([CloseCodes.HEARTBEAT_TIMEOUT]);
+  });
+
+  it('closes an idle connection without subscriptions with 4004', async () => {
+    const { c, closes } = await authed({ idle_timeout_ms: 5000, heartbeat_interval_ms: 100_000 });
+    c.tick(Date.now() + 5001);
+    expect(closes).toEqual([CloseCodes.IDLE_TIMEOUT]);
+  });
+
+  it('closes a slow consumer with 4001 once its send buffer passes the bound', async () => {
+    const { c, state, closes, index, sent } = await authed({ send_buffer_bytes: 16_384 });
+    c.onFrame(JSON.stringify({ type: 'subscribe', topics: ['application:app_ok:status'] }), false);
+    await c.settled();
+    expect(sent.at(-1)).toMatchObject({ type: 'subscribed', epoch: 'e1' });
+    const sub = [...index.get('idp.evt.t1.application.app_ok.status')!][0]!;
+    sub.deliver(1, Buffer.from('{"type":"event","seq":1}'));
+    state.buffered = 20_000;
+    sub.deliver(2, Buffer.from('{"type":"event","seq":2}'));
+    expect(closes).toEqual([CloseCodes.SLOW_CONSUMER]);
+    expect(index.subjects).toBe(0);
+  });
+
+  it('reports refused topics with their names and subscribes the rest', async () => {
+    const { c, sent } = await authed();
+    c.onFrame(
+      JSON.stringify({
+        type: 'subscribe',
+        topics: ['application:app_ok:status', 'application:app_x:status'],
+      }),
+      false,
+    );
+    await c.settled();
+    expect(sent).toContainEqual({
+      type: 'error',
+      error: {
+        code: 'FORBIDDEN',
+        message: "Not allowed to subscribe to 'application:app_x:status'",
+        details: { topics: ['application:app_x:status'] },
+      },
+    });
+    expect(sent.at(-1)).toEqual({ type: 'subscribed', topics: ['application:app_ok:status'], epoch: 'e1' });
+  });
+});

@@ -1,0 +1,250 @@
+// One WebSocket session, independent of the socket library: authentication (query token or first
+// `auth` message, re-auth before expiry), the per-connection rate limit, heartbeat and idle checks,
+// the slow-consumer bound, and dispatch of validated messages. Inbound messages are handled one at
+// a time, in order, so a subscribe and the unsubscribe after it can never swap.
+import { ApiError, type ClientMessage, CloseCodes, type ErrorBody, type Principal } from '@idp/contracts';
+import { childFor, type Logger } from '@idp/observability';
+import type { ConnectionContext, Transport } from './context.js';
+import { parseClientFrame } from './frame-parser.js';
+import { Subscriptions } from './subscriptions.js';
+import { TokenBucket } from './token-bucket.js';
+import type { FrameSink } from './topic-subscription.js';
+
+type State = 'authenticating' | 'open' | 'closed';
+
+export class Connection implements FrameSink {
+  private state: State = 'authenticating';
+  principal: Principal | undefined;
+  private readonly bucket: TokenBucket;
+  private rateRefusals = 0;
+  private lastActivity: number;
+  private readonly authDeadline: number;
+  private lastPing: number;
+  private awaitingPong = false;
+  private chain: Promise<void> = Promise.resolve();
+  readonly subscriptions: Subscriptions;
+  /** The close code the server chose, if it closed the connection. */
+  closedWith: number | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly transport: Transport,
+    private readonly ctx: ConnectionContext,
+    queryToken?: string,
+    now = Date.now(),
+  ) {
+    const { config } = ctx;
+    this.bucket = new TokenBucket(config.messages_per_second, config.message_burst, now);
+    this.lastActivity = now;
+    this.lastPing = now;
+    this.authDeadline = now + config.auth_timeout_ms;
+    this.subscriptions = new Subscriptions(this, ctx);
+    if (queryToken) this.enqueue(() => this.authenticate(queryToken, 'query'));
+  }
+
+  /**
+   * Made on demand, not kept: logging is rare per connection, and a stored child logger is a large
+   * share of an idle connection's memory (design.md §8: ≤ 12 KB each).
+   */
+  get logger(): Logger {
+    return childFor(this.ctx.logger, { connection_id: this.id, tenant_id: this.principal?.tenant_id });
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  onFrame(data: string | Uint8Array, isBinary: boolean, now = Date.now()): void {
+    if (this.state === 'closed') return;
+    this.lastActivity = now;
+    this.awaitingPong = false;
+    if (!this.bucket.take(now)) {
+      if (++this.rateRefusals >= this.ctx.config.rate_limit_close_after) {
+        this.fail('RATE_LIMIT_EXCEEDED', 'Message rate limit exceeded repeatedly', CloseCodes.RATE_LIMITED);
+        return;
+      }
+      const rate = this.ctx.config.messages_per_second;
+      this.sendError({
+        code: 'RATE_LIMIT_EXCEEDED',
+        message: `Over ${rate} messages per second; message dropped`,
+      });
+      return;
+    }
+    this.rateRefusals = 0;
+    const parsed = parseClientFrame(data, isBinary, this.ctx.config.max_frame_bytes);
+    if (!parsed.ok) {
+      this.sendError(parsed.error);
+      return;
+    }
+    const message = parsed.message;
+    this.enqueue(() => this.handle(message));
+  }
+
+  private enqueue(task: () => Promise<void> | void): void {
+    this.chain = this.chain.then(task).catch((error) => {
+      this.logger.error({ err: error }, 'message handling failed');
+      this.sendError({ code: 'INTERNAL_ERROR', message: 'An internal error occurred' });
+    });
+  }
+
+  /** Resolves when every message received so far is handled (tests and shutdown use it). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
+  private async handle(message: ClientMessage): Promise<void> {
+    if (this.state === 'closed') return;
+    if (message.type === 'auth') return this.authenticate(message.token, 'message');
+    if (this.state !== 'open') {
+      return this.fail(
+        'UNAUTHENTICATED',
+        'Authenticate first: send {type:"auth", token}',
+        CloseCodes.AUTH_FAILED,
+      );
+    }
+    switch (message.type) {
+      case 'ping':
+        return this.sendJson({ type: 'pong' });
+      case 'subscribe':
+        return this.subscriptions.subscribe(message);
+      case 'unsubscribe':
+        return this.subscriptions.unsubscribe(message.topics);
+    }
+  }
+
+  private async authenticate(token: string, via: 'query' | 'message'): Promise<void> {
+    let principal: Principal;
+    try {
+      principal = await this.ctx.authenticate(token);
+    } catch (error) {
+      return this.authFailed(error);
+    }
+    if (this.state === 'closed') return;
+    if (this.principal) return this.reauthenticate(principal);
+    this.principal = principal;
+    this.state = 'open';
+    this.logger.info({ sub: principal.sub, via, expires_at: principal.expires_at }, 'authenticated');
+  }
+
+  /** A fresh token for the same caller extends the session; another caller's token ends it. */
+  private reauthenticate(principal: Principal): void {
+    const current = this.principal!;
+    if (principal.sub !== current.sub || principal.tenant_id !== current.tenant_id) {
+      this.fail(
+        'FORBIDDEN',
+        'Re-authentication must keep the same user and tenant',
+        CloseCodes.PRINCIPAL_CHANGED,
+      );
+      return;
+    }
+    this.principal = principal;
+    this.subscriptions.forgetDecisions();
+    this.logger.info({ expires_at: principal.expires_at }, 're-authenticated');
+  }
+
+  private authFailed(error: unknown): void {
+    const refused = error instanceof ApiError && ['UNAUTHENTICATED', 'VALIDATION_ERROR'].includes(error.code);
+    if (!refused) {
+      this.logger.warn({ err: error }, 'could not verify a token');
+      const body = {
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Authentication is unavailable; reconnect later',
+      } as const;
+      if (this.state === 'open') {
+        this.sendError(body);
+        return;
+      }
+      this.fail(body.code, body.message, CloseCodes.UNAVAILABLE);
+      return;
+    }
+    const message = `Token refused: ${(error as ApiError).message}`;
+    // A failed re-auth leaves the session as it was: its current token is still valid until it expires.
+    if (this.state === 'open') {
+      this.sendError({ code: 'UNAUTHENTICATED', message });
+      return;
+    }
+    this.fail('UNAUTHENTICATED', message, CloseCodes.AUTH_FAILED);
+  }
+
+  /** Timers of all connections are driven by one sweep per instance (no timer per connection). */
+  tick(now = Date.now()): void {
+    if (this.state === 'closed') return;
+    const { config } = this.ctx;
+    if (this.state === 'authenticating' && now >= this.authDeadline) {
+      this.fail(
+        'UNAUTHENTICATED',
+        `No auth message within ${config.auth_timeout_ms} ms`,
+        CloseCodes.AUTH_TIMEOUT,
+      );
+      return;
+    }
+    const expiresAt = this.principal?.expires_at;
+    if (expiresAt !== undefined && now >= expiresAt * 1000) {
+      this.fail('UNAUTHENTICATED', 'token expired', CloseCodes.TOKEN_EXPIRED);
+      return;
+    }
+    if (this.subscriptions.size === 0 && now - this.lastActivity >= config.idle_timeout_ms) {
+      this.close(CloseCodes.IDLE_TIMEOUT, 'idle timeout');
+      return;
+    }
+    if (now - this.lastPing >= config.heartbeat_interval_ms) {
+      if (this.awaitingPong) {
+        this.close(CloseCodes.HEARTBEAT_TIMEOUT, 'no pong');
+        return;
+      }
+      this.awaitingPong = true;
+      this.lastPing = now;
+      this.transport.ping();
+    }
+  }
+
+  onPong(): void {
+    this.awaitingPong = false;
+  }
+
+  send(frame: Buffer | string): void {
+    if (this.state === 'closed') return;
+    this.transport.send(frame);
+    if (this.transport.bufferedBytes() > this.ctx.config.send_buffer_bytes) this.overflow('send buffer full');
+  }
+
+  bufferedBytes(): number {
+    return this.transport.bufferedBytes();
+  }
+
+  overflow(reason: string): void {
+    this.logger.warn({ reason, buffered: this.transport.bufferedBytes() }, 'closing a slow consumer');
+    this.close(CloseCodes.SLOW_CONSUMER, 'slow consumer');
+  }
+
+  sendJson(message: object): void {
+    this.send(JSON.stringify(message));
+  }
+
+  sendError(error: ErrorBody): void {
+    this.sendJson({ type: 'error', error });
+  }
+
+  /** Tells the client why, then closes with the code. */
+  fail(code: ErrorBody['code'], message: string, closeCode: number): void {
+    this.sendError({ code, message });
+    this.close(closeCode, message);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closedWith = code;
+    this.subscriptions.clear();
+    // Close reasons are limited to 123 bytes by the WebSocket protocol.
+    this.transport.close(code, reason.slice(0, 120));
+    this.logger.info({ code, reason }, 'connection closed by server');
+  }
+
+  /** The socket went away (client close, network): drop subscriptions. */
+  closed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.subscriptions.clear();
+  }
+}

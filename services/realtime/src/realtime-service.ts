@@ -1,0 +1,88 @@
+// Assembles an instance: ensures the events stream, starts the one live feed, and serves /ws/v1.
+// Tests start it in-process; main.ts only reads config and calls this.
+import type { RealtimeConfig } from '@idp/config';
+import { type AuthenticateRequest, CloseCodes, Principal, RpcSubjects, Streams } from '@idp/contracts';
+import { callRpc, ensureEventsStream } from '@idp/nats';
+import type { Logger } from '@idp/observability';
+import type { RoleCatalogue } from '@idp/rbac';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Compile } from 'typebox/compile';
+import type { ConnectionContext } from './context.js';
+import { LiveFeed } from './live-feed.js';
+import { Replayer } from './replay.js';
+import { EventsStreamState } from './stream-state.js';
+import { SubscriptionIndex } from './subscription-index.js';
+import { platformReadCheck, TopicAuthorizer } from './topic-authorizer.js';
+import { RealtimeWsServer } from './ws-server.js';
+
+export interface RealtimeServiceOptions {
+  nc: NatsConnection;
+  config: RealtimeConfig;
+  roles: RoleCatalogue;
+  logger: Logger;
+  port: number;
+  host?: string;
+  rpcTimeoutMs?: number;
+}
+
+export interface RealtimeService {
+  port: number;
+  server: RealtimeWsServer;
+  feed: LiveFeed;
+  close(): Promise<void>;
+}
+
+const checkPrincipal = Compile(Principal);
+
+export async function startRealtimeService(options: RealtimeServiceOptions): Promise<RealtimeService> {
+  const { nc, config, logger } = options;
+  const rpcTimeoutMs = options.rpcTimeoutMs ?? 5_000;
+  const jsm = await jetstreamManager(nc);
+  await ensureEventsStream(jsm, config.events_stream, logger);
+  const js = jetstream(nc);
+  const index = new SubscriptionIndex();
+  const stream = new EventsStreamState(jsm, Streams.events.name);
+  const authorizer = new TopicAuthorizer(
+    platformReadCheck(nc, rpcTimeoutMs),
+    options.roles,
+    config.topic_rules,
+  );
+  const ctx: ConnectionContext = {
+    config,
+    logger,
+    index,
+    stream,
+    replayer: new Replayer(js, Streams.events.name, logger, config.max_concurrent_replays),
+    authorize: (principal, topic) => authorizer.decide(principal, topic),
+    authenticate: async (token) => {
+      const request: AuthenticateRequest = { bearer: token };
+      const reply = await callRpc(nc, RpcSubjects.authenticate, request, { timeoutMs: rpcTimeoutMs });
+      if (!checkPrincipal.Check(reply.data))
+        throw new Error('the auth service answered a malformed principal');
+      return reply.data;
+    },
+  };
+  let server: RealtimeWsServer | undefined;
+  const feed = new LiveFeed({
+    js,
+    state: stream,
+    index,
+    logger,
+    onEpochChange: () => {
+      for (const c of server?.connections ?? []) c.close(CloseCodes.UNAVAILABLE, 'events stream recreated');
+    },
+  });
+  await feed.start();
+  server = new RealtimeWsServer({ ctx, ready: () => feed.ready && !nc.isClosed() });
+  const port = await server.listen(options.port, options.host ?? '0.0.0.0');
+  return {
+    port,
+    server,
+    feed,
+    close: async () => {
+      await server.close();
+      await feed.stop();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// The HTTP side: `/ws/v1` upgrades (token from `?token=` if any), `/healthz` and `/readyz`, and the
+// one housekeeping sweep that drives every connection's timers.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCodes } from '@idp/contracts';
+import { WebSocketServer } from 'ws';
+import { Connection } from './connection.js';
+import type { ConnectionContext } from './context.js';
+import { WsTransport } from './ws-transport.js';
+
+export const WS_PATH = '/ws/v1';
+
+export interface WsServerOptions {
+  ctx: ConnectionContext;
+  ready: () => boolean;
+  /** Sweep period for auth deadlines, token expiry, idle and heartbeat checks. */
+  sweepMs?: number;
+}
+
+export class RealtimeWsServer {
+  readonly http: Server;
+  private readonly wss: WebSocketServer;
+  readonly connections = new Set<Connection>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(private readonly options: WsServerOptions) {
+    const { config } = options.ctx;
+    // ws refuses frames beyond maxPayload with close 1009; below it, oversized frames get a clear
+    // PAYLOAD_TOO_LARGE error from the session and the connection stays open.
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.max_frame_bytes * 4,
+      perMessageDeflate: false,
+    });
+    this.http = createServer((req, res) => this.handleHttp(req, res));
+    this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
+    this.sweep = setInterval(
+      () => this.tick(),
+      options.sweepMs ?? Math.min(1_000, config.heartbeat_interval_ms),
+    );
+    this.sweep.unref();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const connection of this.connections) connection.tick(now);
+  }
+
+  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      json(res, 200, { status: 'ok' });
+      return;
+    }
+    if (path === '/readyz') {
+      const ready = this.options.ready();
+      json(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not_ready',
+        connections: this.connections.size,
+      });
+      return;
+    }
+    json(res, 404, { success: false, error: { code: 'NOT_FOUND', message: `No route ${path}` } });
+  }
+
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== WS_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const connection = new Connection(
+        `ws_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+        new WsTransport(ws),
+        this.options.ctx,
+        url.searchParams.get('token') ?? undefined,
+      );
+      this.connections.add(connection);
+      ws.on('message', (data, isBinary) => connection.onFrame(data as Buffer, isBinary));
+      ws.on('pong', () => connection.onPong());
+      ws.on('error', (error) => connection.logger.debug({ err: error }, 'socket error'));
+      ws.on('close', () => {
+        connection.closed();
+        this.connections.delete(connection);
+      });
+    });
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        const address = this.http.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+
+  /** Tells every client to reconnect elsewhere (4000) and stops accepting new ones. */
+  async close(): Promise<void> {
+    clearInterval(this.sweep);
+    for (const connection of this.connections)
+      connection.close(CloseCodes.SERVER_SHUTDOWN, 'server shutting down');
+    this.wss.close();
+    // Give close frames a moment to reach the clients, then cut whoever is left.
+    for (let i = 0; i < 40 && this.wss.clients.size > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,99 @@
+// Test harness: a real nats-server, the real auth service as a process, a stand-in platform that
+// answers the read routes from a table of grants, and realtime instances (in-process or as processes).
+import { defaultRealtimeConfig, loadGatewayConfig, type RealtimeConfig } from '@idp/config';
+import { ApiError, type RpcRequest, RpcSubjects } from '@idp/contracts';
+import { connectNats, serveJson } from '@idp/nats';
+import { createLogger } from '@idp/observability';
+import {
+  mintToken,
+  type NatsServerHandle,
+  type ServiceProcess,
+  startNatsServer,
+  startServiceProcess,
+} from '@idp/testing';
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { type RealtimeService, startRealtimeService } from '../src/realtime-service.js';
+
+const root = new URL('../../../', import.meta.url).pathname;
+export const configPath = `${root}config/gateway.yaml`;
+export const logger = createLogger({
+  service: 'realtime-test',
+  level: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
+
+/** tenant → object ids the stand-in platform says exist (any principal of that tenant may read them). */
+export type Grants = Record<string, string[]>;
+
+export interface Harness {
+  nats: NatsServerHandle;
+  auth: ServiceProcess;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  grants: Grants;
+  startRealtime(
+    config?: Partial<RealtimeConfig>,
+  ): Promise<RealtimeService & { url: string; nc: NatsConnection }>;
+  /** The first in-process instance started. */
+  lastInstance(): RealtimeService;
+  close(): Promise<void>;
+}
+
+export async function startHarness(grants: Grants = {}): Promise<Harness> {
+  const nats = await startNatsServer();
+  const auth = await startServiceProcess({
+    name: 'auth',
+    entry: `${root}services/auth/src/main.ts`,
+    env: { NATS_URL: nats.url, IDP_CONFIG: configPath, LOG_LEVEL: 'info' },
+  });
+  const nc = await connectNats({ servers: nats.url, name: 'realtime-test', logger });
+  const subs = ['applications.get', 'operations.get', 'resources.get'].map((route) =>
+    serveJson(nc, RpcSubjects.platform(route), (body) => answerRead(grants, body as RpcRequest), {
+      queue: 'platform',
+      logger,
+    }),
+  );
+  const roles = (await loadGatewayConfig(configPath)).roles;
+  const instances: (RealtimeService & { nc: NatsConnection })[] = [];
+  return {
+    nats,
+    auth,
+    nc,
+    js: jetstream(nc),
+    grants,
+    startRealtime: async (overrides = {}) => {
+      const own = await connectNats({ servers: nats.url, name: 'realtime-under-test', logger });
+      const config = defaultRealtimeConfig(overrides);
+      const service = await startRealtimeService({
+        nc: own,
+        config,
+        roles,
+        logger,
+        port: 0,
+        host: '127.0.0.1',
+      });
+      const instance = { ...service, nc: own, url: `ws://127.0.0.1:${service.port}/ws/v1` };
+      instances.push(instance);
+      return instance;
+    },
+    lastInstance: () => instances[0]!,
+    close: async () => {
+      for (const i of instances) await i.close().catch(() => undefined);
+      for (const i of instances) await i.nc.close().catch(() => undefined);
+      for (const s of subs) s.unsubscribe();
+      await nc.close();
+      await auth.stop();
+      await nats.cleanup();
+    },
+  };
+}
+
+function answerRead(grants: Grants, request: RpcRequest) {
+  const id = request.params.id ?? '';
+  if (!(grants[request.principal.tenant_id] ?? []).includes(id))
+    throw new ApiError('NOT_FOUND', `'${id}' was not found`);
+  return { ok: true, status: 200, data: { id } };
+}
+
+export const token = (sub: string, tenant: string, expiresInSeconds?: number) =>
+  mintToken({ sub, tenant, ...(expiresInSeconds === undefined ? {} : { expiresInSeconds }) });

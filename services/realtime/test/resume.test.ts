@@ -1,0 +1,109 @@
+// Resume over a real nats-server and the real auth service: exact sequences across client drops,
+// epochs and retention; the live/replay merge under concurrent publishing.
+import { RealtimeClient } from '@idp/client';
+import type { EventMessage } from '@idp/contracts';
+import { waitFor } from '@idp/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type Harness, startHarness, token } from './harness.js';
+import { expected, publishInBackground, publishMany, shape } from './publish.js';
+import { TestClient } from './ws-client.js';
+
+const TOPIC = 'operation:op_1:progress';
+let h: Harness;
+let url: string;
+
+beforeAll(async () => {
+  h = await startHarness({ t1: ['op_1', 'op_2', 'op_noise', 'app_1'] });
+  url = (await h.startRealtime()).url;
+});
+afterAll(async () => h?.close());
+
+async function collect(iterator: AsyncIterableIterator<EventMessage>, count: number, into: EventMessage[]) {
+  for await (const ev of iterator) {
+    into.push(ev);
+    if (into.length >= count) break;
+  }
+}
+
+describe('resume', () => {
+  it('gives a client that drops mid-stream exactly the events it missed, merged with live ones', async () => {
+    const first = await TestClient.open(url, await token('alice', 't1'));
+    const sub = await first.subscribe([TOPIC]);
+    const bg = publishInBackground(h.js, 't1', TOPIC, 60, 5);
+    await waitFor(() => first.events(TOPIC).length >= 10);
+    first.ws.terminate();
+    const seen = first.events(TOPIC);
+    const last = seen.at(-1).seq;
+    await new Promise((r) => setTimeout(r, 50));
+    // Reconnect while the publisher keeps going: replay and live overlap.
+    const second = await TestClient.open(url, await token('alice', 't1'));
+    const again = await second.subscribe([TOPIC], { since: last, epoch: sub.epoch });
+    expect(again).toMatchObject({ type: 'subscribed', resumed: true, epoch: sub.epoch });
+    const published = await bg.done;
+    await waitFor(() => second.events(TOPIC).at(-1)?.seq === published.at(-1)!.seq, { message: 'caught up' });
+    expect(shape([...seen, ...second.events(TOPIC)])).toEqual(expected(published));
+    second.close();
+  });
+
+  it('resumes through the SDK when the server drops the connection, with no gap and no duplicate', async () => {
+    const client = new RealtimeClient({
+      url,
+      token: () => token('alice', 't1'),
+      WebSocket: WebSocket as never,
+      backoff: { initialMs: 20 },
+    });
+    const received: EventMessage[] = [];
+    const done = collect(client.events('operation:op_2:progress'), 80, received);
+    await waitFor(() => client.connections === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    const bg = publishInBackground(h.js, 't1', 'operation:op_2:progress', 80, 5);
+    await waitFor(() => received.length >= 20);
+    // Every server-side connection is closed as a slow consumer would be: the SDK must resume.
+    for (const c of h.lastInstance().server.connections) c.close(4001, 'test drop');
+    await done;
+    expect(shape(received)).toEqual(expected(await bg.done));
+    expect(client.connections).toBeGreaterThanOrEqual(2);
+    client.close();
+  });
+
+  it('answers resumed:false for another epoch, then delivers live events only', async () => {
+    const c = await TestClient.open(url, await token('alice', 't1'));
+    await publishMany(h.js, 't1', 'application:app_1:status', 3);
+    const reply = await c.subscribe(['application:app_1:status'], { since: 1, epoch: 'not-this-stream' });
+    expect(reply).toMatchObject({ type: 'subscribed', resumed: false });
+    const [live] = await publishMany(h.js, 't1', 'application:app_1:status', 1, 100);
+    await waitFor(() => c.events().length === 1);
+    expect(shape(c.events())).toEqual(expected([live!]));
+    c.close();
+  });
+
+  it('skips stored messages that are not {event, data} and delivers the next valid one', async () => {
+    const c = await TestClient.open(url, await token('alice', 't1'));
+    await c.subscribe(['application:app_1:status']);
+    h.nc.publish('idp.evt.t1.application.app_1.status', 'not json');
+    h.nc.publish('idp.evt.t1.application.app_1.status', JSON.stringify({ event: 'Bad Name', data: {} }));
+    const [good] = await publishMany(h.js, 't1', 'application:app_1:status', 1, 7);
+    await waitFor(() => c.events().length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(shape(c.events())).toEqual(expected([good!]));
+    c.close();
+  });
+
+  it('answers resumed:false when `since` is older than the retention window', async () => {
+    // Last in this file: shrinks the shared stream to 5 messages.
+    const small = await h.startRealtime({
+      events_stream: { max_age_ms: 3_600_000, max_bytes: -1, max_msgs: 5 },
+    });
+    const c = await TestClient.open(small.url, await token('alice', 't1'));
+    const published = await publishMany(h.js, 't1', TOPIC, 10, 500);
+    const old = published[2]!.seq;
+    const reply = await c.subscribe([TOPIC], { since: old });
+    expect(reply).toMatchObject({ resumed: false });
+    const inWindow = await c.subscribe([TOPIC], { since: published[6]!.seq });
+    expect(inWindow).toMatchObject({ resumed: true });
+    await waitFor(() => c.events().length >= 3);
+    expect(shape(c.events().slice(-3))).toEqual(expected(published.slice(7)));
+    c.close();
+  });
+});
