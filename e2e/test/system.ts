@@ -16,6 +16,8 @@ export interface System {
   nats: NatsServerHandle;
   services: Record<string, ServiceProcess>;
   baseUrl: string;
+  /** The realtime service's WebSocket endpoint. */
+  wsUrl: string;
   env: Record<string, string>;
   startService(name: string, instance?: string): Promise<ServiceProcess>;
   stop(): Promise<void>;
@@ -24,10 +26,13 @@ export interface System {
 export async function startSystem(options: { stageMs?: number; ackWaitMs?: number } = {}): Promise<System> {
   const nats = await startNatsServer();
   const port = await freePort();
+  const wsPort = await freePort();
   const env: Record<string, string> = {
     NATS_URL: nats.url,
     IDP_HTTP_PORT: String(port),
     IDP_HTTP_HOST: '127.0.0.1',
+    IDP_WS_PORT: String(wsPort),
+    IDP_WS_HOST: '127.0.0.1',
     IDP_CONFIG: `${root}config/gateway.yaml`,
     IDP_OPERATION_STAGE_MS: String(options.stageMs ?? 150),
     IDP_OPERATION_ACK_WAIT_MS: String(options.ackWaitMs ?? 1500),
@@ -43,7 +48,8 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
     return services[instance]!;
   };
   try {
-    await Promise.all([startService('auth'), startService('platform')]);
+    await Promise.all([startService('auth'), startService('ratelimit'), startService('platform')]);
+    await startService('realtime');
     await startService('edge');
   } catch (error) {
     await Promise.allSettled(Object.values(services).map((s) => s.stop()));
@@ -55,6 +61,7 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
     services,
     env,
     baseUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${wsPort}/ws/v1`,
     startService,
     stop: async () => {
       await Promise.allSettled(Object.values(services).map((s) => s.stop()));

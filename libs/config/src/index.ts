@@ -2,3 +2,20 @@
 export { assertSafeSecrets, CommonEnv, JwtEnv } from './common-env.js';
 export { ConfigError, readEnv } from './env.js';
 export { GatewayConfig, loadGatewayConfig, parseGatewayConfig } from './gateway-config.js';
+export {
+  parseQuotas,
+  QuotaSpec,
+  QuotasConfig,
+  quotaFor,
+  quotaSections,
+  type TierAssignment,
+  tenantTier,
+} from './quota-config.js';
+export * from './rate-limit-config.js';
+export {
+  defaultRealtimeConfig,
+  EventsRetention,
+  parseRealtimeConfig,
+  RealtimeConfig,
+  RealtimeTopicRule,
+} from './realtime-config.js';

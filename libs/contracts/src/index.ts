@@ -7,6 +7,8 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './operations.js';
+export * from './rate-limit.js';
+export * from './realtime.js';
 export * from './resources.js';
 export * from './routes.js';
 export * from './rpc.js';

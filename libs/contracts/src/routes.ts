@@ -310,6 +310,9 @@ export const Routes = [
     query: PageOnly,
   }),
 
+  // Quotas (spec §5.3): usage against the tenant's quota.
+  route({ name: 'quotas.get', method: 'GET', path: '/quotas', permission: AUTHENTICATED }),
+
   // Credentials (spec §5.1): answered by the auth service.
   route({
     name: 'apiKeys.list',

@@ -3,6 +3,13 @@ export { decodeJson, encodeJson } from './codec.js';
 export { type ConnectOptions, connectNats } from './connect.js';
 export { contextFromMsg, contextHeaders, type RequestContext } from './context.js';
 export {
+  EVENTS_STREAM_DEFAULTS,
+  type EventsStreamLimits,
+  ensureEventsStream,
+  eventsStreamSpec,
+} from './events-stream.js';
+export { publishEvent } from './publish-event.js';
+export {
   callRpc,
   type RequestHandler,
   type RequestOptions,

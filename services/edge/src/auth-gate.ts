@@ -1,6 +1,7 @@
 // Turns a request's credential into a principal. Positive decisions are cached for a short TTL keyed
 // by a hash of the credential (never the credential itself), so a client's steady stream of requests
 // costs no NATS round trip to the auth service; a cached entry never outlives the token's own `exp`.
+import { createHash } from 'node:crypto';
 import {
   ApiError,
   ControlSubjects,
@@ -66,7 +67,7 @@ export function createAuthGate(nc: NatsConnection, options: AuthGateOptions) {
   );
 
   async function authenticate(credential: Credential, context: RequestContext): Promise<Principal> {
-    const key = await cacheKey(credential);
+    const key = cacheKey(credential);
     const now = Date.now();
     const hit = cache.get(key);
     if (hit && hit.expiresAt > now) return hit.principal;
@@ -120,8 +121,11 @@ function watchRevocations(
   return subscription;
 }
 
-async function cacheKey(credential: Credential): Promise<string> {
+/**
+ * The credential's SHA-256, so the cache never holds a usable credential. Synchronous node:crypto on
+ * purpose: WebCrypto's digest is a thread-pool round trip per call, and this runs on every request.
+ */
+function cacheKey(credential: Credential): string {
   const material = credential.bearer ? `b:${credential.bearer}` : `k:${credential.api_key}`;
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(material));
-  return Buffer.from(digest).toString('base64url');
+  return createHash('sha256').update(material).digest('base64url');
 }

@@ -8,6 +8,7 @@ import type { EventStore } from './event-store.js';
 import type { Projection } from './projection/projection.js';
 import type { ReadBarrier } from './projection/read-barrier.js';
 import type { PublicEvents } from './public-events.js';
+import type { QuotaLookup } from './quotas.js';
 
 export interface RunnerHealth {
   running: boolean;
@@ -28,5 +29,7 @@ export interface Deps {
   env: PlatformEnv;
   /** The role catalogue, to narrow permissions to an object's team. */
   roles: RoleCatalogue;
+  /** The quota of a tenant, by its tier. */
+  quotas: QuotaLookup;
   runnerHealth: () => RunnerHealth;
 }

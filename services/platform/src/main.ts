@@ -1,5 +1,6 @@
 // Process entry: read config, start the platform, stop gracefully on SIGTERM/SIGINT.
-import { loadGatewayConfig } from '@idp/config';
+import { readFile } from 'node:fs/promises';
+import { loadGatewayConfig, parseRealtimeConfig, quotaFor, quotaSections } from '@idp/config';
 import { createLogger } from '@idp/observability';
 import { runService } from '@idp/service-kit';
 import { readPlatformEnv } from './config.js';
@@ -11,7 +12,15 @@ const logger = createLogger({ service: 'platform', level: env.LOG_LEVEL });
 await runService(
   async () => {
     const config = await loadGatewayConfig(env.IDP_CONFIG);
-    return startPlatform({ natsUrl: env.NATS_URL, logger, env, roles: config.roles });
+    const { quotas, tiers } = quotaSections(await readFile(env.IDP_CONFIG, 'utf8'), env.IDP_CONFIG);
+    return startPlatform({
+      natsUrl: env.NATS_URL,
+      logger,
+      env,
+      roles: config.roles,
+      quotas: (tenant) => quotaFor(quotas, tiers, tenant),
+      eventsRetention: parseRealtimeConfig(config, env.IDP_CONFIG).events_stream,
+    });
   },
   {
     logger,

@@ -1,6 +1,6 @@
 // Builds and starts one platform instance: NATS, streams, projection, RPC routes and the operations
 // runner. main.ts only calls this; tests call it in-process, several times against one server.
-import { connectNats } from '@idp/nats';
+import { connectNats, type EventsStreamLimits } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -13,6 +13,7 @@ import { OperationRunner } from './operations/runner.js';
 import { Projection } from './projection/projection.js';
 import { ReadBarrier } from './projection/read-barrier.js';
 import { PublicEvents } from './public-events.js';
+import { NO_QUOTAS, type QuotaLookup } from './quotas.js';
 import { servePlatform } from './server.js';
 import { ensurePlatformStreams } from './streams.js';
 
@@ -24,6 +25,10 @@ export interface StartPlatformOptions {
   hooks?: RunnerHooks;
   /** The role catalogue; without one, requests that name a permission are refused (deny by default). */
   roles?: RoleCatalogue;
+  /** Per-tenant quotas; none when absent. */
+  quotas?: QuotaLookup;
+  /** Retention of IDP_EVENTS (`realtime.events_stream`); the shared defaults when absent. */
+  eventsRetention?: EventsStreamLimits;
 }
 
 export interface PlatformHandle {
@@ -45,7 +50,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   // Short API timeouts: after a server restart a lost request is retried sooner.
   const js = jetstream(nc, { timeout: JS_API_TIMEOUT_MS });
   const jsm = await jetstreamManager(nc, { timeout: JS_API_TIMEOUT_MS });
-  await ensurePlatformStreams(jsm, logger);
+  await ensurePlatformStreams(jsm, options.eventsRetention ?? {}, logger);
   const projection = new Projection(js, logger.child({ component: 'projection' }));
   await projection.start();
   let runner: OperationRunner | undefined;
@@ -60,6 +65,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     logger,
     env,
     roles: options.roles ?? {},
+    quotas: options.quotas ?? NO_QUOTAS,
     runnerHealth: () => runner?.health() ?? { running: false, active: 0, completed: 0, last_error: null },
   };
   await catchUp(deps);

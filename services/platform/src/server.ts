@@ -27,6 +27,7 @@ import { getOperation, getOperationLogs, listOperations } from './queries/operat
 import { getResource, listResources, listResourcesByType } from './queries/resources.js';
 import { applicationHealth, platformMetrics, platformStatus } from './queries/status.js';
 import { getTeam, listTeamApplications, listTeamMembers, listTeams } from './queries/teams.js';
+import { getQuotas } from './quotas.js';
 
 /** `users.me.permissions` is answered by the edge itself. */
 export const HANDLERS: Partial<Record<RouteName, Handler>> = {
@@ -63,6 +64,7 @@ export const HANDLERS: Partial<Record<RouteName, Handler>> = {
   'teams.members.list': listTeamMembers,
   'teams.members.add': addTeamMember,
   'teams.applications.list': listTeamApplications,
+  'quotas.get': getQuotas,
 };
 
 const checkRequest = Compile(RpcRequest);

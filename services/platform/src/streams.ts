@@ -1,11 +1,10 @@
-// The JetStream streams the platform needs, created or updated at start.
+// The JetStream streams the platform needs, created or updated at start. IDP_EVENTS is shared with the
+// realtime service: both ensure it from the one spec in @idp/nats with the retention configured under
+// `realtime.events_stream`, so neither rewrites the other's settings.
 import { OPERATIONS_WORK_SUBJECT, Streams } from '@idp/contracts';
-import { ensureStream, type StreamSpec } from '@idp/nats';
+import { type EventsStreamLimits, ensureEventsStream, ensureStream, type StreamSpec } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import { type JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
-
-export const EVENTS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export const PlatformStreams: StreamSpec[] = [
   { name: Streams.eventStore.name, subjects: [...Streams.eventStore.subjects], storage: StorageType.File },
@@ -15,14 +14,13 @@ export const PlatformStreams: StreamSpec[] = [
     storage: StorageType.File,
     retention: RetentionPolicy.Workqueue,
   },
-  {
-    name: Streams.events.name,
-    subjects: [...Streams.events.subjects],
-    storage: StorageType.File,
-    max_age: nanos(EVENTS_MAX_AGE_MS),
-  },
 ];
 
-export async function ensurePlatformStreams(jsm: JetStreamManager, logger: Logger): Promise<void> {
+export async function ensurePlatformStreams(
+  jsm: JetStreamManager,
+  eventsRetention: EventsStreamLimits,
+  logger: Logger,
+): Promise<void> {
   for (const spec of PlatformStreams) await ensureStream(jsm, spec, logger);
+  await ensureEventsStream(jsm, eventsRetention, logger);
 }

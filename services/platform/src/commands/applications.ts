@@ -25,6 +25,7 @@ import {
   withCatchUp,
 } from '../handler-kit.js';
 import { IdPrefixes, newId } from '../ids.js';
+import { assertQuota } from '../quotas.js';
 
 /** The team must exist in the caller's tenant and the caller's roles must cover it. */
 export function requireTeam(deps: Deps, req: RpcRequest, teamId: string): void {
@@ -49,6 +50,7 @@ export const createApplication: Handler = async (req, deps) => {
   const appId = newId(IdPrefixes.application);
   const seq = await withCatchUp(deps, async () => {
     requireTeam(deps, req, input.team_id);
+    assertQuota(req, deps, 'applications');
     const model = deps.projection.model;
     const claim = model.names.get(tenant, input.name);
     if (isNameHeld(claim?.state, appId, model.appPresence(tenant))) {

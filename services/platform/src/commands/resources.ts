@@ -28,6 +28,7 @@ import {
   withCatchUp,
 } from '../handler-kit.js';
 import { newId } from '../ids.js';
+import { assertQuota, assertResourceTier } from '../quotas.js';
 import { assertTier } from '../tier-rules.js';
 import { requireTeam } from './applications.js';
 import { abandonOperation, accepted, type CreatedOperation, createOperation } from './start-operation.js';
@@ -83,6 +84,8 @@ export const createResource: Handler = async (req, deps) => {
   const tier = input.tier ?? 'free';
   await deps.barrier.wait();
   requireTeam(deps, req, input.team_id);
+  assertQuota(req, deps, 'resources');
+  assertResourceTier(req, deps, tier);
   assertTier(def.type, tier, input.spec);
   checkReferences(deps, req, def.type, input.spec);
   const id = newId(def.idPrefix);

@@ -1,5 +1,6 @@
 // Team commands: create (the caller becomes owner) and add a member.
 import { type AddTeamMemberBody, type CreateTeamBody, conflict } from '@idp/contracts';
+import { assertTeamAccess } from '../access.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import {
   body,
@@ -13,11 +14,14 @@ import {
   withCatchUp,
 } from '../handler-kit.js';
 import { IdPrefixes, newId } from '../ids.js';
+import { assertQuota } from '../quotas.js';
 
 export const DEFAULT_MEMBER_ROLE = 'member';
 
 export const createTeam: Handler = async (req, deps) => {
   const input = body<CreateTeamBody>(req);
+  await deps.barrier.wait();
+  assertQuota(req, deps, 'teams');
   const id = newId(IdPrefixes.team);
   const event = makeEvent(ref(req, AggregateTypes.team, id), 'team.created', {
     name: input.name,
@@ -34,6 +38,7 @@ export const addTeamMember: Handler = async (req, deps) => {
   const id = param(req, 'id');
   const seq = await withCatchUp(deps, async () => {
     const team = found(deps.projection.model.teams.get(tenantOf(req), id), 'team', id);
+    assertTeamAccess(req, deps, team.state.id);
     if (team.state.members.some((m) => m.user_id === input.user_id)) {
       throw conflict(`User '${input.user_id}' is already a member of the team`, { user_id: input.user_id });
     }

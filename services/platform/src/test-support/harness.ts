@@ -16,6 +16,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlatformEnv } from '../config.js';
 import type { RunnerHooks } from '../operations/run-context.js';
 import { type PlatformHandle, startPlatform } from '../platform.js';
+import type { QuotaLookup } from '../quotas.js';
 
 export const testLogger = (): Logger =>
   createLogger({ service: 'platform', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -30,7 +31,7 @@ let instances = 0;
 
 export function startTestPlatform(
   natsUrl: string,
-  options: { env?: Partial<PlatformEnv>; hooks?: RunnerHooks } = {},
+  options: { env?: Partial<PlatformEnv>; hooks?: RunnerHooks; quotas?: QuotaLookup } = {},
 ): Promise<PlatformHandle> {
   instances++;
   return startPlatform({
@@ -38,6 +39,7 @@ export function startTestPlatform(
     logger: testLogger(),
     env: { ...TEST_ENV, IDP_INSTANCE_ID: `test-${instances}`, ...options.env },
     hooks: options.hooks,
+    ...(options.quotas && { quotas: options.quotas }),
   });
 }
 

@@ -1,0 +1,106 @@
+// Hand-run benchmark (not a test): what authentication adds to a REST request through the edge,
+// with the decision cache (steady state) and without it (every request asks the auth service).
+// Everything runs on 127.0.0.1; every loop is bounded in count and time.
+//   npm run -w @idp/bench auth
+import { RpcSubjects } from '@idp/contracts';
+import { connectNats, requestJson } from '@idp/nats';
+import { createLogger } from '@idp/observability';
+import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/testing';
+import { percentile, printMachine } from './latency-stats.js';
+
+const SEQUENTIAL = 3_000;
+const CONCURRENCY = 32;
+const LOAD_SECONDS = 5;
+const root = new URL('../../../', import.meta.url).pathname;
+const entry = (service: string) => `${root}services/${service}/src/main.ts`;
+
+async function sequentialLatencies(call: () => Promise<unknown>, count: number): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await call();
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+async function throughput(call: () => Promise<unknown>): Promise<number> {
+  const deadline = Date.now() + LOAD_SECONDS * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline) {
+        await call();
+        done++;
+      }
+    }),
+  );
+  return done / LOAD_SECONDS;
+}
+
+const nats = await startNatsServer();
+const base = { NATS_URL: nats.url, LOG_LEVEL: 'warn', IDP_CONFIG: `${root}config/gateway.yaml` };
+const ready = { ...base, LOG_LEVEL: 'info' };
+const services = [
+  await startServiceProcess({ name: 'auth', entry: entry('auth'), env: ready }),
+  await startServiceProcess({ name: 'platform', entry: entry('platform'), env: ready }),
+];
+const ports = { cached: await freePort(), uncached: await freePort() };
+for (const [name, port] of Object.entries(ports)) {
+  services.push(
+    await startServiceProcess({
+      name: `edge-${name}`,
+      entry: entry('edge'),
+      env: {
+        ...ready,
+        IDP_HTTP_PORT: String(port),
+        IDP_HTTP_HOST: '127.0.0.1',
+        IDP_AUTH_CACHE_TTL_MS: name === 'cached' ? '30000' : '0',
+      },
+    }),
+  );
+}
+const token = await mintToken({ sub: 'bench', tenant: 'bench' });
+const get = (port: number) => () =>
+  fetch(`http://127.0.0.1:${port}/api/v1/applications`, {
+    headers: { authorization: `Bearer ${token}` },
+  }).then(async (r) => {
+    if (r.status !== 200) throw new Error(`status ${r.status}`);
+    await r.arrayBuffer();
+  });
+
+const logger = createLogger({ service: 'bench', level: 'warn' });
+const nc = await connectNats({ servers: nats.url, name: 'bench', logger });
+const authenticate = () => requestJson(nc, RpcSubjects.authenticate, { bearer: token });
+await sequentialLatencies(authenticate, 300);
+const authRoundTrip = await sequentialLatencies(authenticate, SEQUENTIAL);
+
+const rows: string[][] = [];
+for (const [name, port] of Object.entries(ports)) {
+  await sequentialLatencies(get(port), 300);
+  const latencies = await sequentialLatencies(get(port), SEQUENTIAL);
+  const rps = await throughput(get(port));
+  rows.push([
+    `GET /api/v1/applications, auth ${name}`,
+    percentile(latencies, 50).toFixed(2),
+    percentile(latencies, 99).toFixed(2),
+    rps.toFixed(0),
+  ]);
+}
+rows.push([
+  'authenticate over NATS alone (JWT verify)',
+  percentile(authRoundTrip, 50).toFixed(2),
+  percentile(authRoundTrip, 99).toFixed(2),
+  '',
+]);
+
+printMachine();
+process.stdout.write(
+  `sequential: ${SEQUENTIAL} requests; load: ${CONCURRENCY} concurrent clients for ${LOAD_SECONDS} s\n\n`,
+);
+process.stdout.write('| path | p50 ms | p99 ms | req/s |\n| --- | --- | --- | --- |\n');
+for (const row of rows) process.stdout.write(`| ${row.join(' | ')} |\n`);
+
+await nc.close();
+for (const service of services) await service.stop();
+await nats.cleanup();
