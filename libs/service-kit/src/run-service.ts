@@ -23,6 +23,7 @@ export async function runService(
     handle = await start();
   } catch (error) {
     logger.fatal({ err: error }, 'service failed to start');
+    await flushed(logger);
     process.exit(1);
   }
   let stopping = false;
@@ -37,9 +38,11 @@ export async function runService(
     try {
       await handle.stop();
       logger.info('stopped');
+      await flushed(logger);
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');
+      await flushed(logger);
       process.exit(1);
     } finally {
       clearTimeout(timer);
@@ -48,4 +51,15 @@ export async function runService(
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
   // Only now: whoever waits for this line may signal us at once.
   logger.info(options.readyFields?.() ?? {}, 'service ready');
+}
+
+/** pino may buffer lines for a pipe; process.exit would drop the last ones (often the most useful). */
+function flushed(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1_000);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

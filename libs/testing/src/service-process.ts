@@ -41,6 +41,10 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   );
   track(child);
   let output = '';
+  let closed = false;
+  child.once('close', () => {
+    closed = true;
+  });
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-MAX_OUTPUT);
@@ -53,7 +57,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     new Promise<void>((resolve, reject) => {
       const check = () => {
         if (pattern.test(output)) return finish(resolve);
-        if (child.exitCode !== null || child.signalCode !== null) {
+        // 'close', not 'exit': output still in the pipe arrives after 'exit'.
+        if (closed) {
           finish(() =>
             reject(
               new Error(
@@ -75,11 +80,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         listeners.delete(check);
-        child.off('exit', check);
+        child.off('close', check);
         settle();
       };
       listeners.add(check);
-      child.on('exit', check);
+      child.on('close', check);
       check();
     });
 

@@ -15,7 +15,7 @@ let url: string;
 beforeAll(async () => {
   // app_shared exists in both tenants: the same topic name must still never cross tenants.
   h = await startHarness({ t1: ['app_shared', 'app_t1', 'op_big'], t2: ['app_shared'] });
-  url = (await h.startRealtime({ send_buffer_bytes: 65_536 })).url;
+  url = (await h.startRealtime({ send_buffer_bytes: 262_144 })).url;
 });
 afterAll(async () => h?.close());
 
@@ -96,14 +96,18 @@ describe('connection hygiene', () => {
     const pad = 'x'.repeat(8_000);
     const count = 1_500;
     const started = Date.now();
-    await Promise.all(
-      Array.from({ length: count }, (_, n) =>
-        h.js.publish(
-          EventSubjects.operation('t1', 'op_big'),
-          JSON.stringify({ event: 'progress_updated', data: { n, pad } }),
+    // Published in small awaited batches: the fast client shares this process with the publisher, and
+    // one burst of 1,500 publishes would starve its reads long enough to look slow itself.
+    for (let batch = 0; batch < count; batch += 25) {
+      await Promise.all(
+        Array.from({ length: Math.min(25, count - batch) }, (_, i) =>
+          h.js.publish(
+            EventSubjects.operation('t1', 'op_big'),
+            JSON.stringify({ event: 'progress_updated', data: { n: batch + i, pad } }),
+          ),
         ),
-      ),
-    );
+      );
+    }
     await waitFor(() => fast.events().length === count, { timeoutMs: 15_000 });
     expect(Date.now() - started).toBeLessThan(15_000);
     await waitFor(() => slowServerSide.closedWith !== undefined);
