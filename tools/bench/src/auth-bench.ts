@@ -6,6 +6,7 @@ import { RpcSubjects } from '@idp/contracts';
 import { connectNats, requestJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/testing';
+import { writeBenchConfig } from './bench-config.js';
 import { percentile, printMachine } from './latency-stats.js';
 
 const SEQUENTIAL = 3_000;
@@ -39,7 +40,7 @@ async function throughput(call: () => Promise<unknown>): Promise<number> {
 }
 
 const nats = await startNatsServer();
-const base = { NATS_URL: nats.url, LOG_LEVEL: 'warn', IDP_CONFIG: `${root}config/gateway.yaml` };
+const base = { NATS_URL: nats.url, LOG_LEVEL: 'warn', IDP_CONFIG: await writeBenchConfig(root) };
 const ready = { ...base, LOG_LEVEL: 'info' };
 const services = [
   await startServiceProcess({ name: 'auth', entry: entry('auth'), env: ready }),

@@ -4,11 +4,8 @@
 //   pipeline: edge (auth cached, rate limits leased) → platform (GET /api/v1/teams).
 //   npm run -w @idp/bench rest     (WRK_SECONDS, WRK_CONNECTIONS to change the load)
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { freePort, mintToken, startNatsServer, startServiceProcess, waitFor } from '@idp/testing';
-import { parse, stringify } from 'yaml';
+import { writeBenchConfig } from './bench-config.js';
 import { printMachine } from './latency-stats.js';
 
 const SECONDS = Number(process.env.WRK_SECONDS ?? 10);
@@ -47,19 +44,7 @@ const fixtures = [
   await startFixture('nats-responder.ts', { NATS_URL: nats.url }),
   await startFixture('one-hop-server.ts', { PORT: String(hopPort), NATS_URL: nats.url }),
 ];
-// The shipped limits would turn most of this load into 429s: measure the pipeline with every limit
-// still checked, but set high enough that requests pass.
-const benchConfig = join(await mkdtemp(join(tmpdir(), 'idp-bench-')), 'gateway.yaml');
-const config = parse(await readFile(`${root}config/gateway.yaml`, 'utf8'));
-const high = { requests_per_minute: 100_000_000 };
-Object.assign(config.rate_limits, {
-  global: high,
-  per_user: high,
-  per_tenant: high,
-  tiers: {},
-  by_endpoint: {},
-});
-await writeFile(benchConfig, stringify(config));
+const benchConfig = await writeBenchConfig(root);
 const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', IDP_CONFIG: benchConfig };
 const entry = (s: string) => `${root}services/${s}/src/main.ts`;
 const services = [];
@@ -91,6 +76,7 @@ await fetch(`http://127.0.0.1:${edgePort}/api/v1/teams`, {
 wrk(`http://127.0.0.1:${edgePort}/api/v1/teams`, auth); // warm-up: JIT, leases, caches
 const hello = wrk(`http://127.0.0.1:${helloPort}/`);
 const oneHop = wrk(`http://127.0.0.1:${hopPort}/`);
+const edgeOnly = wrk(`http://127.0.0.1:${edgePort}/api/v1/users/me/permissions`, auth);
 const pipeline = wrk(`http://127.0.0.1:${edgePort}/api/v1/teams`, auth);
 
 printMachine();
@@ -100,6 +86,10 @@ process.stdout.write(
 for (const [name, r] of [
   ['bare node:http hello', hello],
   ['node:http → 1 NATS request → responder (floor)', oneHop],
+  [
+    'edge alone: auth (cached) → rate limit (leased) → answered at the edge (GET /users/me/permissions)',
+    edgeOnly,
+  ],
   ['edge → auth (cached) → rate limit (leased) → platform GET /teams', pipeline],
 ] as const) {
   process.stdout.write(
