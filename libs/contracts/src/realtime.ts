@@ -97,6 +97,8 @@ export const CloseCodes = {
   UNAVAILABLE: 4006,
   PROTOCOL_VIOLATION: 4400,
   AUTH_FAILED: 4401,
+  /** The API key or service-account token behind the connection was revoked. */
+  CREDENTIAL_REVOKED: 4402,
   PRINCIPAL_CHANGED: 4403,
   AUTH_TIMEOUT: 4408,
   RATE_LIMITED: 4429,

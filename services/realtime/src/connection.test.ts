@@ -233,3 +233,25 @@ describe('hygiene', () => {
     expect(sent.at(-1)).toEqual({ type: 'subscribed', topics: ['application:app_ok:status'], epoch: 'e1' });
   });
 });
+
+describe('revocation', () => {
+  it('closes 4402 when the credential it authenticated with is revoked, and only then', async () => {
+    const bot: Principal = {
+      ...alice,
+      credential: 'service_account',
+      credential_id: 'sa_1',
+      token_id: 'tok_1',
+    };
+    const s = setup({}, { 'tok-bot': bot });
+    const c = s.connect();
+    c.onFrame(JSON.stringify({ type: 'auth', token: 'tok-bot' }), false);
+    await c.settled();
+    expect(c.revokeIfUsing({ credential_id: 'key_other' })).toBe(false);
+    expect(c.revokeIfUsing({ token_id: 'tok_1' })).toBe(true);
+    expect(s.closes).toEqual([CloseCodes.CREDENTIAL_REVOKED]);
+    expect(s.sent.at(-1)).toEqual({
+      type: 'error',
+      error: { code: 'UNAUTHENTICATED', message: 'credential revoked' },
+    });
+  });
+});

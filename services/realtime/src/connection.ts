@@ -226,6 +226,17 @@ export class Connection implements FrameSink {
   }
 
   /** Tells the client why, then closes with the code. */
+  /** Closes the connection when the credential it authenticated with is revoked (issue #3). */
+  revokeIfUsing(notice: { credential_id?: string; token_id?: string }): boolean {
+    const p = this.principal;
+    const hit =
+      p !== undefined &&
+      ((notice.credential_id !== undefined && p.credential_id === notice.credential_id) ||
+        (notice.token_id !== undefined && p.token_id === notice.token_id));
+    if (hit) this.fail('UNAUTHENTICATED', 'credential revoked', CloseCodes.CREDENTIAL_REVOKED);
+    return hit;
+  }
+
   fail(code: ErrorBody['code'], message: string, closeCode: number): void {
     this.sendError({ code, message });
     this.close(closeCode, message);

@@ -1,13 +1,21 @@
 // Assembles an instance: ensures the events stream, starts the one live feed, and serves /ws/v1.
 // Tests start it in-process; main.ts only reads config and calls this.
 import type { RealtimeConfig } from '@idp/config';
-import { type AuthenticateRequest, CloseCodes, Principal, RpcSubjects, Streams } from '@idp/contracts';
-import { callRpc, ensureEventsStream } from '@idp/nats';
+import {
+  type AuthenticateRequest,
+  CloseCodes,
+  ControlSubjects,
+  Principal,
+  RpcSubjects,
+  Streams,
+} from '@idp/contracts';
+import { callRpc, decodeJson, ensureEventsStream } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Compile } from 'typebox/compile';
+import type { Connection } from './connection.js';
 import type { ConnectionContext } from './context.js';
 import { LiveFeed } from './live-feed.js';
 import { Replayer } from './replay.js';
@@ -75,14 +83,33 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
   });
   await feed.start();
   server = new RealtimeWsServer({ ctx, ready: () => feed.ready && !nc.isClosed() });
+  const revocations = closeOnRevocation(nc, () => server?.connections ?? [], logger);
   const port = await server.listen(options.port, options.host ?? '0.0.0.0');
   return {
     port,
     server,
     feed,
     close: async () => {
+      revocations.unsubscribe();
       await server.close();
       await feed.stop();
     },
   };
+}
+
+/** A revoked API key or service-account token loses its open connections too, not only new requests. */
+function closeOnRevocation(nc: NatsConnection, connections: () => Iterable<Connection>, logger: Logger) {
+  return nc.subscribe(ControlSubjects.credentialRevoked, {
+    callback: (_error, msg) => {
+      let notice: { credential_id?: string; token_id?: string };
+      try {
+        notice = decodeJson(msg.data) as typeof notice;
+      } catch {
+        return;
+      }
+      let closed = 0;
+      for (const connection of connections()) if (connection.revokeIfUsing(notice)) closed++;
+      if (closed > 0) logger.info({ ...notice, closed }, 'closed connections of a revoked credential');
+    },
+  });
 }
