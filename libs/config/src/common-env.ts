@@ -13,6 +13,8 @@ export const CommonEnv = {
   /** Distinguishes instances of one service in logs and in the operations they claim. */
   IDP_INSTANCE_ID: Type.String({ default: `${process.pid}` }),
   IDP_CONFIG: Type.String({ default: 'config/gateway.yaml' }),
+  /** Port of /healthz and /readyz for probes, on services without an HTTP server of their own. */
+  IDP_HEALTH_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
 };
 
 export const JwtEnv = {

@@ -1,9 +1,14 @@
 // Runs a service: a failed start is logged as one fatal line and exits 1; SIGTERM/SIGINT stop it once
 // (a second signal while stopping is ignored), bounded so a stuck drain cannot hang a rollout.
+
+import type { Server } from 'node:http';
 import type { Logger } from '@idp/observability';
+import { startHealthServer } from './health-server.js';
 
 export interface ServiceHandle {
   stop(): Promise<void>;
+  /** Whether the service can do its work now (e.g. its NATS connection is up); default: always. */
+  ready?(): boolean;
 }
 
 export interface RunServiceOptions {
@@ -11,6 +16,8 @@ export interface RunServiceOptions {
   /** Fields for the `service ready` line. */
   readyFields?: () => Record<string, unknown>;
   stopTimeoutMs?: number;
+  /** Serve /healthz and /readyz on this port for probes (services without an HTTP server of their own). */
+  healthPort?: number;
 }
 
 export async function runService(
@@ -18,15 +25,19 @@ export async function runService(
   options: RunServiceOptions,
 ): Promise<void> {
   const { logger } = options;
+  let stopping = false;
   let handle: ServiceHandle;
+  let health: Server | undefined;
   try {
     handle = await start();
+    if (options.healthPort) {
+      health = await startHealthServer(options.healthPort, () => !stopping && (handle.ready?.() ?? true));
+    }
   } catch (error) {
     logger.fatal({ err: error }, 'service failed to start');
     await flushed(logger);
     process.exit(1);
   }
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -36,6 +47,7 @@ export async function runService(
       process.exit(1);
     }, options.stopTimeoutMs ?? 15_000);
     try {
+      health?.close();
       await handle.stop();
       logger.info('stopped');
       await flushed(logger);

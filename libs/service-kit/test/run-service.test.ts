@@ -1,4 +1,4 @@
-import { startServiceProcess } from '@idp/testing';
+import { freePort, startServiceProcess } from '@idp/testing';
 import { describe, expect, it } from 'vitest';
 
 const entry = new URL('./fixtures/service.ts', import.meta.url).pathname;
@@ -17,5 +17,16 @@ describe('runService', () => {
     await expect(startServiceProcess({ name: 'fixture', entry, env: { FAIL_START: '1' } })).rejects.toThrow(
       /service failed to start[\s\S]*no database|no database[\s\S]*service failed to start/,
     );
+  });
+});
+
+describe('health listener', () => {
+  it('serves /healthz and /readyz on IDP_HEALTH_PORT-style ports when asked', async () => {
+    const port = await freePort();
+    const proc = await startServiceProcess({ name: 'fixture', entry, env: { HEALTH_PORT: String(port) } });
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
+    await proc.stop();
   });
 });

@@ -28,12 +28,19 @@ export class KvMirror<T> {
         for await (const entry of watcher) {
           if (entry.operation === 'PUT') this.values.set(entry.key, entry.json<T>());
           else this.values.delete(entry.key);
-          // delta counts the entries still pending in the initial load.
-          if (!entry.isUpdate && entry.delta === 0) resolve();
+          // delta counts the entries still pending behind this one: 0 ends the initial load.
+          if (entry.delta === 0) resolve();
         }
       })().catch((error) => this.logger.error({ err: error }, 'credential watch ended'));
     });
-    await Promise.race([loaded, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    // Serving before the load completes would refuse valid keys: a bounded wait, then a clear failure.
+    const timedOut = Symbol('timeout');
+    const outcome = await Promise.race([
+      loaded,
+      new Promise((resolve) => setTimeout(() => resolve(timedOut), 15_000)),
+    ]);
+    if (outcome === timedOut)
+      throw new Error('credentials could not be loaded from JetStream KV within 15 s');
   }
 
   get(key: string): T | undefined {

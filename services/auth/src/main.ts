@@ -16,11 +16,12 @@ await runService(
     const nc = await connectNats({ servers: env.NATS_URL, name: `auth-${env.IDP_INSTANCE_ID}`, logger });
     const service = await startAuthService(nc, env, config.roles, logger);
     return {
+      ready: () => !nc.isClosed(),
       stop: async () => {
         service.stop();
         await nc.drain();
       },
     };
   },
-  { logger, readyFields: () => ({ oidc: env.IDP_OIDC_ISSUER ?? null }) },
+  { logger, readyFields: () => ({ oidc: env.IDP_OIDC_ISSUER ?? null }), healthPort: env.IDP_HEALTH_PORT },
 );

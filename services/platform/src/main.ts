@@ -13,7 +13,7 @@ await runService(
   async () => {
     const config = await loadGatewayConfig(env.IDP_CONFIG);
     const { quotas, tiers } = quotaSections(await readFile(env.IDP_CONFIG, 'utf8'), env.IDP_CONFIG);
-    return startPlatform({
+    const platform = await startPlatform({
       natsUrl: env.NATS_URL,
       logger,
       env,
@@ -21,9 +21,11 @@ await runService(
       quotas: (tenant) => quotaFor(quotas, tiers, tenant),
       eventsRetention: parseRealtimeConfig(config, env.IDP_CONFIG).events_stream,
     });
+    return { stop: () => platform.stop(), ready: () => !platform.nc.isClosed() };
   },
   {
     logger,
     readyFields: () => ({ instance: env.IDP_INSTANCE_ID }),
+    healthPort: env.IDP_HEALTH_PORT,
   },
 );

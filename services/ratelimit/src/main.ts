@@ -23,11 +23,12 @@ await runService(
     );
     version = service.config.current().version;
     return {
+      ready: () => !nc.isClosed(),
       stop: async () => {
         service.stop();
         await nc.drain();
       },
     };
   },
-  { logger, readyFields: () => ({ config_version: version }) },
+  { logger, readyFields: () => ({ config_version: version }), healthPort: env.IDP_HEALTH_PORT },
 );
