@@ -49,7 +49,7 @@ function ensureNatsServer() {
 
 /** Projects with tests, libraries first and the whole-system tests last. */
 function testProjects() {
-  const dirs = ['libs', 'services'].flatMap((group) =>
+  const dirs = ['libs', 'services', 'tools'].flatMap((group) =>
     readdirSync(join(root, group)).map((name) => join(group, name)),
   );
   dirs.push('e2e');
