@@ -7,37 +7,13 @@ import { connectNats, requestJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/testing';
 import { writeBenchConfig } from './bench-config.js';
-import { percentile, printMachine } from './latency-stats.js';
+import { percentile, printMachine, sequentialLatencies, throughput } from './latency-stats.js';
 
 const SEQUENTIAL = 3_000;
 const CONCURRENCY = 32;
 const LOAD_SECONDS = 5;
 const root = new URL('../../../', import.meta.url).pathname;
 const entry = (service: string) => `${root}services/${service}/src/main.ts`;
-
-async function sequentialLatencies(call: () => Promise<unknown>, count: number): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await call();
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
-
-async function throughput(call: () => Promise<unknown>): Promise<number> {
-  const deadline = Date.now() + LOAD_SECONDS * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        await call();
-        done++;
-      }
-    }),
-  );
-  return done / LOAD_SECONDS;
-}
 
 const nats = await startNatsServer();
 const base = { NATS_URL: nats.url, LOG_LEVEL: 'warn', IDP_CONFIG: await writeBenchConfig(root) };
@@ -80,7 +56,7 @@ const rows: string[][] = [];
 for (const [name, port] of Object.entries(ports)) {
   await sequentialLatencies(get(port), 300);
   const latencies = await sequentialLatencies(get(port), SEQUENTIAL);
-  const rps = await throughput(get(port));
+  const rps = await throughput(get(port), CONCURRENCY, LOAD_SECONDS);
   rows.push([
     `GET /api/v1/applications, auth ${name}`,
     percentile(latencies, 50).toFixed(2),

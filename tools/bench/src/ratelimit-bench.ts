@@ -13,7 +13,7 @@ import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/
 import { natsLeaseTransport } from '../../../services/edge/src/rate-limit/lease-client.js';
 import { Limiter } from '../../../services/edge/src/rate-limit/limiter.js';
 import type { BucketSpec } from '../../../services/edge/src/rate-limit/policies.js';
-import { percentile, printMachine } from './latency-stats.js';
+import { percentile, printMachine, sequentialLatencies, throughput } from './latency-stats.js';
 
 const SEQUENTIAL = 3_000;
 const CONCURRENCY = 32;
@@ -24,30 +24,6 @@ const entry = (service: string) => `${root}services/${service}/src/main.ts`;
 const BIG = 100_000_000;
 const roles = 'roles:\n  admin: ["*:*"]\n';
 const limits = `rate_limits:\n  global: {requests_per_minute: ${BIG}}\n  per_user: {requests_per_minute: ${BIG}}\n  per_tenant: {requests_per_minute: ${BIG}}\n  lease_size: 100\n`;
-
-async function sequential(call: () => Promise<unknown>, count: number) {
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    await call();
-    samples.push(performance.now() - started);
-  }
-  return samples;
-}
-
-async function throughput(call: () => Promise<unknown>) {
-  const deadline = Date.now() + LOAD_SECONDS * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) {
-        await call();
-        done++;
-      }
-    }),
-  );
-  return done / LOAD_SECONDS;
-}
 
 const line = (label: string, samples: number[], rps?: number, concurrency = CONCURRENCY) =>
   process.stdout.write(
@@ -76,11 +52,11 @@ const lease = () =>
 for (const instances of [1, 2]) {
   if (instances === 2)
     processes.push(await startServiceProcess({ name: 'rl-1', entry: entry('ratelimit'), env: ready }));
-  await sequential(lease, 500);
+  await sequentialLatencies(lease, 500);
   line(
     `A lease round trip, ${instances} instance(s), 1000 keys`,
-    await sequential(lease, SEQUENTIAL),
-    await throughput(lease),
+    await sequentialLatencies(lease, SEQUENTIAL),
+    await throughput(lease, CONCURRENCY, LOAD_SECONDS),
   );
 }
 
@@ -99,7 +75,7 @@ const buckets: BucketSpec[] = [
   { name: 'per_tenant', key: 't.m.b', limit: BIG, window_ms: 60_000 },
 ];
 const started = performance.now();
-const checks = await sequential(() => limiter.check(buckets), EDGE_CHECKS);
+const checks = await sequentialLatencies(() => limiter.check(buckets), EDGE_CHECKS);
 const seconds = (performance.now() - started) / 1000;
 line('B edge check from leases (3 counters), 2 instances', checks, EDGE_CHECKS / seconds, 1);
 
@@ -125,8 +101,12 @@ for (const [label, path] of [
         return r.arrayBuffer();
       },
     );
-  await sequential(get, 300);
-  line(`C REST GET /teams, rate limiting ${label}`, await sequential(get, SEQUENTIAL), await throughput(get));
+  await sequentialLatencies(get, 300);
+  line(
+    `C REST GET /teams, rate limiting ${label}`,
+    await sequentialLatencies(get, SEQUENTIAL),
+    await throughput(get, CONCURRENCY, LOAD_SECONDS),
+  );
   await edge.stop();
 }
 
