@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ConfigError, parseQuotas, quotaFor, quotaSections } from './index.js';
 
 const yaml = `
@@ -14,7 +15,7 @@ quotas:
 
 describe('quotas', () => {
   it('gives each tenant its tier’s quota over the default', () => {
-    const { quotas, tiers } = quotaSections(yaml, 'test');
+    const { quotas, tiers } = quotaSections(parse(yaml), 'test');
     expect(quotaFor(quotas, tiers, 'acme')).toEqual({
       tier: 'pro',
       quota: { applications: 50, resources: 1000 },

@@ -4,7 +4,6 @@
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import { parse } from 'yaml';
 import { ConfigError } from './env.js';
 
 const Limit = Type.Integer({ minimum: 0, maximum: 10_000_000 });
@@ -54,13 +53,12 @@ export function parseQuotas(raw: unknown, source = 'quotas'): QuotasConfig {
   return value as QuotasConfig;
 }
 
-export function quotaSections(text: string, source: string): { quotas: QuotasConfig; tiers: TierAssignment } {
-  let doc: Record<string, unknown>;
-  try {
-    doc = (parse(text) ?? {}) as Record<string, unknown>;
-  } catch (error) {
-    throw new ConfigError(`${source}: not valid YAML: ${(error as Error).message}`);
-  }
+/** The quotas and the tier assignment of an already parsed gateway config. */
+export function quotaSections(
+  config: Record<string, unknown>,
+  source = 'gateway config',
+): { quotas: QuotasConfig; tiers: TierAssignment } {
+  const doc = config;
   const rateLimits = (doc.rate_limits ?? {}) as Partial<TierAssignment>;
   return {
     quotas: parseQuotas(doc.quotas, `${source}: quotas`),

@@ -1,5 +1,4 @@
 // Process entry: read config, start the platform, stop gracefully on SIGTERM/SIGINT.
-import { readFile } from 'node:fs/promises';
 import { loadGatewayConfig, parseRealtimeConfig, quotaFor, quotaSections } from '@idp/config';
 import { createLogger } from '@idp/observability';
 import { runService } from '@idp/service-kit';
@@ -12,7 +11,7 @@ const logger = createLogger({ service: 'platform', level: env.LOG_LEVEL });
 await runService(
   async () => {
     const config = await loadGatewayConfig(env.IDP_CONFIG);
-    const { quotas, tiers } = quotaSections(await readFile(env.IDP_CONFIG, 'utf8'), env.IDP_CONFIG);
+    const { quotas, tiers } = quotaSections(config, env.IDP_CONFIG);
     const platform = await startPlatform({
       natsUrl: env.NATS_URL,
       logger,
