@@ -26,6 +26,10 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
         reconnectTimeWait: 250,
         reconnectJitter: 100,
         pingInterval: 10_000,
+        // The client otherwise builds an Error (with a stack trace) for every request it sends, in
+        // case it times out; on the hot path that costs 5-7 % of the edge's CPU. Our failures name
+        // the subject instead.
+        noAsyncTraces: true,
       });
       logger.info({ server: nc.getServer() }, 'connected to NATS');
       void watchStatus(nc, logger);
