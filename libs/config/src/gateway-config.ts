@@ -1,16 +1,15 @@
 // config/gateway.yaml: parsed and validated once at start; callers get a typed object.
 import { readFile } from 'node:fs/promises';
+import { Permission } from '@idp/contracts';
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { parse } from 'yaml';
 import { ConfigError } from './env.js';
 
-const PermissionString = Type.String({ pattern: '^(\\*|[a-z][a-z_-]*)(:(\\*|[a-z][a-z_-]*)){1,2}$' });
-
 export const GatewayConfig = Type.Object(
   {
-    roles: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,63}$' }), Type.Array(PermissionString), {
+    roles: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,63}$' }), Type.Array(Permission), {
       default: {},
     }),
     http: Type.Object(

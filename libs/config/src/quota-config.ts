@@ -58,10 +58,9 @@ export function quotaSections(
   config: Record<string, unknown>,
   source = 'gateway config',
 ): { quotas: QuotasConfig; tiers: TierAssignment } {
-  const doc = config;
-  const rateLimits = (doc.rate_limits ?? {}) as Partial<TierAssignment>;
+  const rateLimits = (config.rate_limits ?? {}) as Partial<TierAssignment>;
   return {
-    quotas: parseQuotas(doc.quotas, `${source}: quotas`),
+    quotas: parseQuotas(config.quotas, `${source}: quotas`),
     tiers: { tenants: rateLimits.tenants ?? {}, default_tier: rateLimits.default_tier },
   };
 }

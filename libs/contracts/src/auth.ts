@@ -5,6 +5,10 @@ import Type, { type Static } from 'typebox';
 export const Scope = Type.String({ pattern: '^(tenant|team):[A-Za-z0-9_.-]{1,64}$' });
 export type Scope = Static<typeof Scope>;
 
+/** `resource:action` or `resource:type:action` (spec §5.2); `*` matches any one segment. */
+export const PERMISSION_PATTERN = '^(\\*|[a-z][a-z_-]*)(:(\\*|[a-z][a-z_-]*)){1,2}$';
+export const Permission = Type.String({ pattern: PERMISSION_PATTERN });
+
 export const RoleBinding = Type.Object(
   { role: Type.String({ minLength: 1, maxLength: 64 }), scope: Scope },
   { additionalProperties: false },

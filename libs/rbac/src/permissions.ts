@@ -1,4 +1,5 @@
 // Permission strings of spec §5.2: `resource:action` or `resource:type:action`, `*` matching any segment.
+import { PERMISSION_PATTERN } from '@idp/contracts';
 
 /** Normalises to three segments: `application:read` → `application:*:read`, `*:*` → `*:*:*`. */
 function segments(permission: string): [string, string, string] {
@@ -18,6 +19,6 @@ export function permissionCovers(granted: string, required: string): boolean {
   return g.every((segment, i) => segment === '*' || r[i] === '*' || segment === r[i]);
 }
 
-const PERMISSION = /^(\*|[a-z][a-z_-]*)(:(\*|[a-z][a-z_-]*)){1,2}$/;
+const PERMISSION = new RegExp(PERMISSION_PATTERN);
 
 export const isPermission = (value: string): boolean => PERMISSION.test(value);

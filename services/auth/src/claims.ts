@@ -1,6 +1,6 @@
 // Turns verified JWT claims into a principal, and jose's failures into 401s that say what was wrong.
 import { ApiError, type Principal, TokenClaims } from '@idp/contracts';
-import { errors } from 'jose';
+import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { Compile } from 'typebox/compile';
 
 const claimsCheck = Compile(TokenClaims);
@@ -49,4 +49,34 @@ export function describeJoseError(error: unknown): ApiError {
   if (error instanceof errors.JWKSNoMatchingKey)
     return unauthenticated('The token is signed with an unknown key', 'unknown_key');
   return unauthenticated('The token is malformed', 'malformed');
+}
+
+export interface ClaimsCheck {
+  algorithms: string[];
+  issuer: string;
+  audience: string;
+  clockToleranceS: number;
+}
+
+/** Verifies a platform-shaped JWT against one key (or key set); any failure is a descriptive 401. */
+export async function verifyPlatformToken(
+  token: string,
+  key: Uint8Array | JWTVerifyGetKey,
+  check: ClaimsCheck,
+): Promise<Principal> {
+  const options = {
+    algorithms: check.algorithms,
+    issuer: check.issuer,
+    audience: check.audience,
+    clockTolerance: check.clockToleranceS,
+    requiredClaims: ['exp', 'sub'],
+  };
+  try {
+    // Two calls only because jose types a key and a key resolver as separate overloads.
+    const { payload } =
+      typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+    return principalFromClaims(payload);
+  } catch (error) {
+    throw describeJoseError(error);
+  }
 }

@@ -3,8 +3,8 @@
 // rotation at the provider works without a restart. Only asymmetric algorithms are accepted, which
 // rules out algorithm confusion (an HS256 token "signed" with the provider's public key).
 import { ApiError, type Principal } from '@idp/contracts';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { describeJoseError, principalFromClaims } from './claims.js';
+import { createRemoteJWKSet } from 'jose';
+import { verifyPlatformToken } from './claims.js';
 
 export interface OidcVerifierOptions {
   issuer: string;
@@ -43,18 +43,6 @@ export function createOidcVerifier(options: OidcVerifierOptions) {
   }
 
   return async function verify(token: string): Promise<Principal> {
-    const jwks = await keys();
-    try {
-      const { payload } = await jwtVerify(token, jwks, {
-        algorithms: OIDC_ALGORITHMS,
-        issuer: options.issuer,
-        audience: options.audience,
-        clockTolerance: options.clockToleranceS,
-        requiredClaims: ['exp', 'sub'],
-      });
-      return principalFromClaims(payload);
-    } catch (error) {
-      throw describeJoseError(error);
-    }
+    return verifyPlatformToken(token, await keys(), { ...options, algorithms: OIDC_ALGORITHMS });
   };
 }
