@@ -1,0 +1,192 @@
+// Runs the rendered NATS StatefulSet as three local nats-server processes: each node gets the files
+// its projected volume would hold and the environment Kubernetes would give it ($(VAR) expansion,
+// fieldRef, secretKeyRef), with only addresses changed (pod hostnames → localhost, fixed ports →
+// free ones, absolute paths → a temporary folder). If the cluster forms, the config, the route
+// credentials and the certificates work together as shipped.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
+import { find, type K8sObject } from './objects.js';
+
+export interface NatsNode {
+  name: string;
+  clientPort: number;
+  monitorPort: number;
+  clusterPort: number;
+  process: ChildProcess;
+  /** What the process printed, for failure messages. */
+  output(): string;
+}
+
+export function natsServerBinary(): string {
+  const candidates = [process.env.NATS_SERVER_BIN];
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir) candidates.push(join(dir, 'nats-server'));
+  candidates.push('/usr/sbin/nats-server', '/usr/bin/nats-server');
+  const found = candidates.find((c) => c && existsSync(c));
+  if (!found) throw new Error('nats-server not found: install it (apt-get install -y nats-server)');
+  return found;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+const decode = (value: string) => Buffer.from(value.replace(/\s/g, ''), 'base64');
+
+function dataOf(objects: K8sObject[], kind: 'Secret' | 'ConfigMap', name: string, key: string): Buffer {
+  const object = find(objects, kind, name);
+  const value = object.data?.[key];
+  if (value === undefined) throw new Error(`${kind} ${name} has no key ${key}`);
+  return kind === 'Secret' ? decode(value) : Buffer.from(value);
+}
+
+/** The files of the container's projected volumes, written under `root`. */
+function writeVolumes(objects: K8sObject[], pod: IPodSpec, container: IContainer, root: string): void {
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = pod.volumes?.find((v) => v.name === mount.name);
+    for (const source of volume?.projected?.sources ?? []) {
+      const ref = source.secret ?? source.configMap;
+      const kind = source.secret ? 'Secret' : 'ConfigMap';
+      for (const item of ref?.items ?? []) {
+        const file = join(root, mount.mountPath, item.path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, dataOf(objects, kind, ref!.name!, item.key), { mode: 0o600 });
+      }
+    }
+  }
+}
+
+/** The container's environment as the kubelet builds it: in order, `$(NAME)` expanded from earlier entries. */
+export function containerEnv(
+  objects: K8sObject[],
+  container: IContainer,
+  podName: string,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const entry of container.env ?? []) {
+    const from = entry.valueFrom;
+    if (from?.fieldRef) {
+      if (from.fieldRef.fieldPath !== 'metadata.name') throw new Error(`fieldRef ${from.fieldRef.fieldPath}`);
+      env[entry.name] = podName;
+    } else if (from?.secretKeyRef) {
+      env[entry.name] = dataOf(objects, 'Secret', from.secretKeyRef.name!, from.secretKeyRef.key).toString(
+        'utf8',
+      );
+    } else {
+      env[entry.name] = (entry.value ?? '').replace(
+        /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
+        (whole, name: string) => (name in env ? env[name]! : whole),
+      );
+    }
+  }
+  return env;
+}
+
+/** Replaces `from` in `text`, and fails if it is not there: a config that changed shape must be noticed. */
+function swap(text: string, from: string | RegExp, to: string): string {
+  const next = text.replace(from, to);
+  if (next === text) throw new Error(`nats.conf no longer contains ${from}`);
+  return next;
+}
+
+interface Ports {
+  client: number;
+  monitor: number;
+  cluster: number;
+}
+
+/** The node's nats.conf with its addresses and paths moved to `ports` and `dir`. */
+function localConfig(config: string, dir: string, ports: Ports): string {
+  let local = config.replaceAll('/etc/nats/', `${dir}/etc/nats/`);
+  local = swap(local, 'store_dir: /data', `store_dir: ${dir}/data`);
+  local = swap(local, 'pid_file: /var/run/nats/', `pid_file: ${dir}/`);
+  local = swap(local, 'listen: 0.0.0.0:4222', `listen: 127.0.0.1:${ports.client}`);
+  local = swap(local, 'http: 127.0.0.1:8222', `http: 127.0.0.1:${ports.monitor}`);
+  return swap(local, 'listen: 0.0.0.0:6222', `listen: 127.0.0.1:${ports.cluster}`);
+}
+
+function startNode(
+  objects: K8sObject[],
+  pod: IPodSpec,
+  name: string,
+  dir: string,
+  ports: Ports[],
+  i: number,
+): NatsNode {
+  const container = pod.containers[0]!;
+  writeVolumes(objects, pod, container, dir);
+  const configFile = join(dir, '/etc/nats/nats.conf');
+  writeFileSync(configFile, localConfig(readFileSync(configFile, 'utf8'), dir, ports[i]!));
+  const env = containerEnv(objects, container, name);
+  // The route URLs name the other pods; here they are the other processes.
+  for (const [key, value] of Object.entries(env))
+    env[key] = value.replace(
+      /@nats-(\d+)\.nats-headless\.idp\.svc:6222/,
+      (_, n: string) => `@localhost:${ports[Number(n)]!.cluster}`,
+    );
+  const args = container
+    .command!.slice(1)
+    .map((arg) => (arg.startsWith('/etc/nats/') ? join(dir, arg) : arg));
+  let output = '';
+  const child = spawn(natsServerBinary(), args, {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // A crashed test run must not leave servers behind.
+  process.once('exit', () => child.kill('SIGKILL'));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const { client, monitor, cluster } = ports[i]!;
+  return {
+    name,
+    clientPort: client,
+    monitorPort: monitor,
+    clusterPort: cluster,
+    process: child,
+    output: () => output,
+  };
+}
+
+function stopNode(node: NatsNode): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (node.process.exitCode !== null || node.process.signalCode !== null) return resolve();
+    const timer = setTimeout(() => node.process.kill('SIGKILL'), 5_000);
+    node.process.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    node.process.kill('SIGTERM');
+  });
+}
+
+export async function startNatsCluster(
+  objects: K8sObject[],
+): Promise<{ nodes: NatsNode[]; stop(): Promise<void> }> {
+  const statefulSet = find(objects, 'StatefulSet', 'nats');
+  const replicas: number = statefulSet.spec.replicas;
+  const root = mkdtempSync(join(tmpdir(), 'idp-k8s-nats-'));
+  const ports: Ports[] = [];
+  for (let i = 0; i < replicas; i++)
+    ports.push({ client: await freePort(), monitor: await freePort(), cluster: await freePort() });
+  const nodes = ports.map((_, i) => {
+    const name = `${statefulSet.metadata.name}-${i}`;
+    return startNode(objects, statefulSet.spec.template.spec, name, join(root, name), ports, i);
+  });
+  const stop = async () => {
+    await Promise.all(nodes.map(stopNode));
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { nodes, stop };
+}
