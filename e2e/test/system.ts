@@ -1,5 +1,6 @@
 // Starts the whole system as separate processes (nats-server, auth, platform, edge) the way
 // `npm start` does, and gives tests a small REST client that speaks the contract's envelopes.
+import { DEV_JWT_SECRET } from '@idp/contracts';
 import {
   freePort,
   mintToken,
@@ -38,12 +39,14 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
     IDP_OPERATION_ACK_WAIT_MS: String(options.ackWaitMs ?? 1500),
     LOG_LEVEL: 'info',
   };
+  // Only the auth service receives the HS256 secret; the tests' tokens are signed with the dev one.
+  const authOnly = { IDP_JWT_SECRET: DEV_JWT_SECRET };
   const services: Record<string, ServiceProcess> = {};
   const startService = async (name: string, instance = name) => {
     services[instance] = await startServiceProcess({
       name: instance,
       entry: entry(name),
-      env: { ...env, IDP_INSTANCE_ID: instance },
+      env: { ...env, ...(name === 'auth' && authOnly), IDP_INSTANCE_ID: instance },
     });
     return services[instance]!;
   };

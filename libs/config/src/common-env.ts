@@ -1,7 +1,6 @@
 // Environment variables every service reads (design.md §3–4). Services extend this with their own.
-import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEV_JWT_SECRET } from '@idp/contracts';
-import Type, { type Static } from 'typebox';
-import { ConfigError } from './env.js';
+import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER } from '@idp/contracts';
+import Type from 'typebox';
 
 export const CommonEnv = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
@@ -18,17 +17,11 @@ export const CommonEnv = {
 };
 
 export const JwtEnv = {
-  IDP_JWT_SECRET: Type.String({ minLength: 16, default: DEV_JWT_SECRET }),
+  /**
+   * HS256 key of user tokens. No default: HS256 is accepted only when this is set on purpose, and only
+   * the auth service's schema includes it (design.md §9).
+   */
+  IDP_JWT_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   IDP_JWT_ISSUER: Type.String({ minLength: 1, default: DEFAULT_JWT_ISSUER }),
   IDP_JWT_AUDIENCE: Type.String({ minLength: 1, default: DEFAULT_JWT_AUDIENCE }),
 };
-const JwtEnvSchema = Type.Object({ ...JwtEnv, NODE_ENV: CommonEnv.NODE_ENV });
-
-/** Production must never run on the published development secret. */
-export function assertSafeSecrets(env: Static<typeof JwtEnvSchema>): void {
-  if (env.NODE_ENV === 'production' && env.IDP_JWT_SECRET === DEV_JWT_SECRET) {
-    throw new ConfigError(
-      'IDP_JWT_SECRET: the development default must not be used with NODE_ENV=production',
-    );
-  }
-}

@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { assertSafeSecrets, CommonEnv, ConfigError, JwtEnv, readEnv } from './index.js';
+import { CommonEnv, ConfigError, JwtEnv, readEnv } from './index.js';
 
 const Schema = Type.Object({
   ...CommonEnv,
@@ -25,15 +25,9 @@ describe('readEnv', () => {
   });
 });
 
-describe('assertSafeSecrets', () => {
-  const JwtSchema = Type.Object({ ...CommonEnv, ...JwtEnv });
-  it('refuses the development secret in production', () => {
-    expect(() => assertSafeSecrets(readEnv(JwtSchema, { NODE_ENV: 'production' }))).toThrow(/IDP_JWT_SECRET/);
-  });
-  it('accepts a real secret in production and the default in development', () => {
-    expect(() =>
-      assertSafeSecrets(readEnv(JwtSchema, { NODE_ENV: 'production', IDP_JWT_SECRET: 's'.repeat(32) })),
-    ).not.toThrow();
-    expect(() => assertSafeSecrets(readEnv(JwtSchema, {}))).not.toThrow();
+describe('JwtEnv', () => {
+  it('has no default secret: unset means HS256 is off', () => {
+    const env = readEnv(Type.Object({ ...CommonEnv, ...JwtEnv }), {});
+    expect(env.IDP_JWT_SECRET).toBeUndefined();
   });
 });

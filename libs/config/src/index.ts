@@ -1,5 +1,5 @@
 // @idp/config: typed, validated configuration from the environment and config/gateway.yaml.
-export { assertSafeSecrets, CommonEnv, JwtEnv } from './common-env.js';
+export { CommonEnv, JwtEnv } from './common-env.js';
 export { ConfigError, readEnv } from './env.js';
 export { GatewayConfig, loadGatewayConfig, parseGatewayConfig } from './gateway-config.js';
 export {
@@ -19,3 +19,11 @@ export {
   RealtimeConfig,
   RealtimeTopicRule,
 } from './realtime-config.js';
+export {
+  assertProductionSecret,
+  assertSafeSecrets,
+  DEV_AUTH_ENCRYPTION_KEY,
+  MIN_SECRET_BYTES,
+  weakSecretReason,
+} from './secrets.js';
+export { loadServerTls, type ServerTls, TlsEnv } from './tls.js';

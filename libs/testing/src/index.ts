@@ -8,5 +8,6 @@ export {
 } from './nats-server.js';
 export { freePort } from './ports.js';
 export { type ServiceProcess, type ServiceProcessOptions, startServiceProcess } from './service-process.js';
+export { makeTestCertificates, opensslBinary, type TestCertificates } from './tls-certs.js';
 export { type MintTokenOptions, mintToken } from './tokens.js';
 export { type WaitOptions, waitFor } from './wait-for.js';

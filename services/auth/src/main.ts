@@ -4,6 +4,7 @@ import { connectNats } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { runService } from '@idp/service-kit';
 import { readAuthEnv } from './config.js';
+import { encryptionKeyFromEnv } from './key-encryption.js';
 import { startAuthService } from './service.js';
 
 const env = readAuthEnv();
@@ -11,7 +12,9 @@ const logger = createLogger({ service: 'auth', level: env.LOG_LEVEL });
 
 await runService(
   async () => {
+    // Secrets are checked before anything connects: a bad one fails start with the variable named.
     assertSafeSecrets(env);
+    encryptionKeyFromEnv(env);
     const config = await loadGatewayConfig(env.IDP_CONFIG);
     const nc = await connectNats({ servers: env.NATS_URL, name: `auth-${env.IDP_INSTANCE_ID}`, logger });
     const service = await startAuthService(nc, env, config.roles, logger);

@@ -10,6 +10,7 @@ import type { AuthEnv } from './config.js';
 import { credentialRoutes } from './credential-routes.js';
 import { KvMirror, openCredentialBuckets } from './credential-store.js';
 import { createJwtVerifier } from './jwt-verifier.js';
+import { encryptionKeyFromEnv, importEncryptionKey } from './key-encryption.js';
 import { createOidcVerifier } from './oidc-verifier.js';
 import { type RevokedToken, ServiceAccounts, type StoredServiceAccount } from './service-accounts.js';
 import { loadSigningKey } from './signing-keys.js';
@@ -23,13 +24,24 @@ export async function startAuthService(
   roles: RoleCatalogue,
   logger: Logger,
 ) {
+  const encryption = encryptionKeyFromEnv(env);
+  if (encryption.development)
+    logger.warn(
+      'IDP_AUTH_ENCRYPTION_KEY is not set: the signing key is stored under the development key (not for production)',
+    );
+  if (!env.IDP_JWT_SECRET)
+    logger.info('IDP_JWT_SECRET is not set: HS256 user tokens are off (OIDC, API keys and service accounts work)');
   const buckets = await openCredentialBuckets(nc);
   const credentials = new KvMirror<StoredApiKey | StoredServiceAccount>(buckets.credentials, logger);
   const revoked = new KvMirror<RevokedToken>(buckets.revoked, logger);
   await Promise.all([credentials.start(), revoked.start()]);
 
   const apiKeys = new ApiKeys(credentials as KvMirror<StoredApiKey>);
-  const signingKey = await loadSigningKey(buckets.credentials);
+  const signingKey = await loadSigningKey(
+    buckets.credentials,
+    await importEncryptionKey(encryption.raw),
+    logger,
+  );
   const serviceAccounts = new ServiceAccounts(
     credentials as KvMirror<StoredServiceAccount>,
     revoked,
@@ -82,11 +94,14 @@ export async function startAuthService(
   };
 }
 
-/** Issuer → the verifier its tokens must pass. */
+/** Issuer → the verifier its tokens must pass. HS256 only when IDP_JWT_SECRET is set on purpose. */
 function tokenVerifiers(env: AuthEnv, serviceAccounts: ServiceAccounts): Map<string, TokenVerifier> {
   const clockToleranceS = env.IDP_JWT_CLOCK_SKEW_S;
   const verifiers = new Map<string, TokenVerifier>([
-    [
+    [env.IDP_SERVICE_TOKEN_ISSUER, (token) => serviceAccounts.authenticate(token)],
+  ]);
+  if (env.IDP_JWT_SECRET) {
+    verifiers.set(
       env.IDP_JWT_ISSUER,
       createJwtVerifier({
         secret: env.IDP_JWT_SECRET,
@@ -94,9 +109,8 @@ function tokenVerifiers(env: AuthEnv, serviceAccounts: ServiceAccounts): Map<str
         audience: env.IDP_JWT_AUDIENCE,
         clockToleranceS,
       }),
-    ],
-    [env.IDP_SERVICE_TOKEN_ISSUER, (token) => serviceAccounts.authenticate(token)],
-  ]);
+    );
+  }
   if (env.IDP_OIDC_ISSUER) {
     verifiers.set(
       env.IDP_OIDC_ISSUER,

@@ -1,6 +1,6 @@
 // Starts an in-process auth service on a fresh nats-server for this service's own tests.
 import { loadGatewayConfig } from '@idp/config';
-import type { Principal, RpcRequest } from '@idp/contracts';
+import { DEV_JWT_SECRET, type Principal, type RpcRequest } from '@idp/contracts';
 import { callRpc, connectNats } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { type NatsServerHandle, startNatsServer } from '@idp/testing';
@@ -27,7 +27,10 @@ export async function startAuthHarness(env: Record<string, string> = {}): Promis
   const logger = createLogger({ service: 'auth-test', level: 'silent' });
   const nc = await connectNats({ servers: server.url, name: 'auth-test', logger });
   const config = await loadGatewayConfig(new URL('../../../config/gateway.yaml', import.meta.url).pathname);
-  const service = await startAuthService(nc, readAuthEnv(env), config.roles, logger);
+  // The tests' tokens are minted with the development secret, so HS256 is on unless a test passes
+  // IDP_JWT_SECRET: '' (unset).
+  const authEnv = readAuthEnv({ IDP_JWT_SECRET: DEV_JWT_SECRET, ...env });
+  const service = await startAuthService(nc, authEnv, config.roles, logger);
   return {
     server,
     nc,

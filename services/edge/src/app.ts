@@ -3,7 +3,7 @@
 // the route handler authenticates, authorises, validates and forwards; onResponse logs and counts.
 import './fastify-types.js';
 import cors from '@fastify/cors';
-import type { GatewayConfig } from '@idp/config';
+import type { GatewayConfig, ServerTls } from '@idp/config';
 import { API_VERSION, AUTHENTICATED, PUBLIC, type RouteDef, Routes, RpcSubjects } from '@idp/contracts';
 import { callRpc } from '@idp/nats';
 import type { Logger } from '@idp/observability';
@@ -24,6 +24,8 @@ export interface EdgeAppOptions {
   config: GatewayConfig;
   logger: Logger;
   authCacheTtlMs: number;
+  /** Certificate and key (PEM) to serve HTTPS with; plain HTTP without. */
+  tls?: ServerTls;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -34,6 +36,8 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     bodyLimit: config.http.body_limit_bytes,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,
+    // With a certificate the same app serves HTTPS (fastify then builds an https.Server).
+    ...(options.tls ? { https: options.tls } : {}),
   });
   const metrics = createEdgeMetrics();
 

@@ -1,5 +1,5 @@
 // Wires the edge: environment and gateway config, logger, NATS, HTTP server; stops on SIGTERM/SIGINT.
-import { loadGatewayConfig } from '@idp/config';
+import { loadGatewayConfig, loadServerTls } from '@idp/config';
 import { connectNats } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { runService } from '@idp/service-kit';
@@ -13,8 +13,9 @@ let address = '';
 await runService(
   async () => {
     const config = await loadGatewayConfig(env.IDP_CONFIG);
+    const tls = await loadServerTls(env);
     const nc = await connectNats({ servers: env.NATS_URL, name: `edge-${env.IDP_INSTANCE_ID}`, logger });
-    const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: env.IDP_AUTH_CACHE_TTL_MS });
+    const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: env.IDP_AUTH_CACHE_TTL_MS, tls });
     address = await app.listen({ port: env.IDP_HTTP_PORT, host: env.IDP_HTTP_HOST });
     return {
       stop: async () => {

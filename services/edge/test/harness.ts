@@ -1,7 +1,7 @@
 // An edge wired to a real nats-server and a real auth service, with a scripted platform responder
 // (a genuine NATS subscriber standing in for the platform service, so these tests stay about the edge).
-import { loadGatewayConfig, parseGatewayConfig } from '@idp/config';
-import { type RpcReply, type RpcRequest, RpcSubjects } from '@idp/contracts';
+import { loadGatewayConfig, parseGatewayConfig, type ServerTls } from '@idp/config';
+import { DEV_JWT_SECRET, type RpcReply, type RpcRequest, RpcSubjects } from '@idp/contracts';
 import { connectNats, decodeJson, encodeJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import {
@@ -30,7 +30,7 @@ export interface EdgeHarness {
 }
 
 export async function startEdgeHarness(
-  overrides: { backendTimeoutMs?: number; bodyLimit?: number } = {},
+  overrides: { backendTimeoutMs?: number; bodyLimit?: number; tls?: ServerTls } = {},
 ): Promise<EdgeHarness> {
   const server = await startNatsServer();
   const logger = createLogger({ service: 'edge-test', level: 'silent' });
@@ -50,7 +50,8 @@ export async function startEdgeHarness(
   const auth = await startServiceProcess({
     name: 'auth',
     entry: new URL('../../auth/src/main.ts', import.meta.url).pathname,
-    env: { NATS_URL: server.url, LOG_LEVEL: 'info' },
+    // The tests' tokens are minted with the development secret; HS256 is off unless it is given.
+    env: { NATS_URL: server.url, LOG_LEVEL: 'info', IDP_JWT_SECRET: DEV_JWT_SECRET },
   });
   const received: EdgeHarness['received'] = [];
   let script: PlatformScript = () => ({ ok: true, status: 200, data: {} });
@@ -68,7 +69,7 @@ export async function startEdgeHarness(
     const reply = await script(route, request);
     if (reply) msg.respond(encodeJson(reply));
   }
-  const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: 30_000 });
+  const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: 30_000, tls: overrides.tls });
   await app.ready();
   return {
     app,

@@ -1,9 +1,11 @@
 // The realtime service's environment, read once at start.
-import { CommonEnv, readEnv } from '@idp/config';
+import { CommonEnv, readEnv, TlsEnv } from '@idp/config';
 import Type, { type Static } from 'typebox';
 
 export const RealtimeEnv = Type.Object({
   ...CommonEnv,
+  /** With both set, the listener serves WSS (and HTTPS probes). */
+  ...TlsEnv,
   IDP_WS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8081 }),
   IDP_WS_HOST: Type.String({ default: '0.0.0.0' }),
   /** How long to wait for the auth service and the platform when checking a token or a topic. */

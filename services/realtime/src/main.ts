@@ -1,6 +1,6 @@
 // Wires the realtime service: environment, gateway config, logger, NATS, the /ws/v1 server; stops on
 // SIGTERM/SIGINT by telling clients to reconnect elsewhere (close 4000) and draining NATS.
-import { loadGatewayConfig, parseRealtimeConfig } from '@idp/config';
+import { loadGatewayConfig, loadServerTls, parseRealtimeConfig } from '@idp/config';
 import { connectNats } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { readRealtimeEnv } from './config.js';
@@ -9,6 +9,7 @@ import { startRealtimeService } from './realtime-service.js';
 const env = readRealtimeEnv();
 const gateway = await loadGatewayConfig(env.IDP_CONFIG);
 const config = parseRealtimeConfig(gateway, env.IDP_CONFIG);
+const tls = await loadServerTls(env);
 const logger = createLogger({ service: 'realtime', level: env.LOG_LEVEL });
 const nc = await connectNats({ servers: env.NATS_URL, name: `realtime-${env.IDP_INSTANCE_ID}`, logger });
 const service = await startRealtimeService({
@@ -19,8 +20,9 @@ const service = await startRealtimeService({
   port: env.IDP_WS_PORT,
   host: env.IDP_WS_HOST,
   rpcTimeoutMs: env.IDP_REALTIME_RPC_TIMEOUT_MS,
+  tls,
 });
-logger.info({ port: service.port, path: '/ws/v1' }, 'service ready');
+logger.info({ port: service.port, path: '/ws/v1', tls: tls !== undefined }, 'service ready');
 
 const shutdown = async (signal: string) => {
   logger.info({ signal }, 'shutting down');

@@ -1,6 +1,6 @@
 // Assembles an instance: ensures the events stream, starts the one live feed, and serves /ws/v1.
 // Tests start it in-process; main.ts only reads config and calls this.
-import type { RealtimeConfig } from '@idp/config';
+import type { RealtimeConfig, ServerTls } from '@idp/config';
 import {
   type AuthenticateRequest,
   CloseCodes,
@@ -32,6 +32,8 @@ export interface RealtimeServiceOptions {
   port: number;
   host?: string;
   rpcTimeoutMs?: number;
+  /** Certificate and key (PEM) to serve WSS with; plain WS without. */
+  tls?: ServerTls;
 }
 
 export interface RealtimeService {
@@ -82,7 +84,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     },
   });
   await feed.start();
-  server = new RealtimeWsServer({ ctx, ready: () => feed.ready && !nc.isClosed() });
+  server = new RealtimeWsServer({ ctx, ready: () => feed.ready && !nc.isClosed(), tls: options.tls });
   const revocations = closeOnRevocation(nc, () => server?.connections ?? [], logger);
   const port = await server.listen(options.port, options.host ?? '0.0.0.0');
   return {

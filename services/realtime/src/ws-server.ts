@@ -1,8 +1,11 @@
 // The HTTP side: `/ws/v1` upgrades (token from `?token=` if any), `/healthz` and `/readyz`, and the
-// one housekeeping sweep that drives every connection's timers.
+// one housekeeping sweep that drives every connection's timers. With a certificate it serves HTTPS,
+// and so WSS, on the same port.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { ServerTls } from '@idp/config';
 import { CloseCodes } from '@idp/contracts';
 import { WebSocketServer } from 'ws';
 import { Connection } from './connection.js';
@@ -16,10 +19,12 @@ export interface WsServerOptions {
   ready: () => boolean;
   /** Sweep period for auth deadlines, token expiry, idle and heartbeat checks. */
   sweepMs?: number;
+  /** Certificate and key (PEM): serve WSS instead of WS. */
+  tls?: ServerTls;
 }
 
 export class RealtimeWsServer {
-  readonly http: Server;
+  readonly http: Server | HttpsServer;
   private readonly wss: WebSocketServer;
   readonly connections = new Set<Connection>();
   private readonly sweep: NodeJS.Timeout;
@@ -33,7 +38,8 @@ export class RealtimeWsServer {
       maxPayload: config.max_frame_bytes * 4,
       perMessageDeflate: false,
     });
-    this.http = createServer((req, res) => this.handleHttp(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
+    this.http = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
     this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
     this.sweep = setInterval(
       () => this.tick(),

@@ -1,7 +1,7 @@
 // Test harness: a real nats-server, the real auth service as a process, a stand-in platform that
 // answers the read routes from a table of grants, and realtime instances (in-process or as processes).
-import { defaultRealtimeConfig, loadGatewayConfig, type RealtimeConfig } from '@idp/config';
-import { ApiError, type RpcRequest, RpcSubjects } from '@idp/contracts';
+import { defaultRealtimeConfig, loadGatewayConfig, type RealtimeConfig, type ServerTls } from '@idp/config';
+import { ApiError, DEV_JWT_SECRET, type RpcRequest, RpcSubjects } from '@idp/contracts';
 import { connectNats, serveJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import {
@@ -33,6 +33,7 @@ export interface Harness {
   grants: Grants;
   startRealtime(
     config?: Partial<RealtimeConfig>,
+    options?: { tls?: ServerTls },
   ): Promise<RealtimeService & { url: string; nc: NatsConnection }>;
   /** The first in-process instance started. */
   lastInstance(): RealtimeService;
@@ -44,7 +45,8 @@ export async function startHarness(grants: Grants = {}): Promise<Harness> {
   const auth = await startServiceProcess({
     name: 'auth',
     entry: `${root}services/auth/src/main.ts`,
-    env: { NATS_URL: nats.url, IDP_CONFIG: configPath, LOG_LEVEL: 'info' },
+    // The tests' tokens are minted with the development secret; HS256 is off unless it is given.
+    env: { NATS_URL: nats.url, IDP_CONFIG: configPath, LOG_LEVEL: 'info', IDP_JWT_SECRET: DEV_JWT_SECRET },
   });
   const nc = await connectNats({ servers: nats.url, name: 'realtime-test', logger });
   const subs = ['applications.get', 'operations.get', 'resources.get'].map((route) =>
@@ -61,7 +63,7 @@ export async function startHarness(grants: Grants = {}): Promise<Harness> {
     nc,
     js: jetstream(nc),
     grants,
-    startRealtime: async (overrides = {}) => {
+    startRealtime: async (overrides = {}, options = {}) => {
       const own = await connectNats({ servers: nats.url, name: 'realtime-under-test', logger });
       const config = defaultRealtimeConfig(overrides);
       const service = await startRealtimeService({
@@ -71,8 +73,10 @@ export async function startHarness(grants: Grants = {}): Promise<Harness> {
         logger,
         port: 0,
         host: '127.0.0.1',
+        tls: options.tls,
       });
-      const instance = { ...service, nc: own, url: `ws://127.0.0.1:${service.port}/ws/v1` };
+      const scheme = options.tls ? 'wss' : 'ws';
+      const instance = { ...service, nc: own, url: `${scheme}://127.0.0.1:${service.port}/ws/v1` };
       instances.push(instance);
       return instance;
     },

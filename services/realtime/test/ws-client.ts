@@ -11,8 +11,8 @@ export class TestClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<number>;
 
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
+  constructor(url: string, options?: WebSocket.ClientOptions) {
+    this.ws = new WebSocket(url, options);
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
@@ -27,8 +27,8 @@ export class TestClient {
     this.ws.on('message', (data) => this.messages.push(JSON.parse(data.toString())));
   }
 
-  static async open(url: string, token?: string): Promise<TestClient> {
-    const client = new TestClient(url);
+  static async open(url: string, token?: string, options?: WebSocket.ClientOptions): Promise<TestClient> {
+    const client = new TestClient(url, options);
     await client.opened;
     if (token) client.send({ type: 'auth', token });
     return client;

@@ -2,7 +2,7 @@
 // with the decision cache (steady state) and without it (every request asks the auth service).
 // Everything runs on 127.0.0.1; every loop is bounded in count and time.
 //   npm run -w @idp/bench auth
-import { RpcSubjects } from '@idp/contracts';
+import { DEV_JWT_SECRET, RpcSubjects } from '@idp/contracts';
 import { connectNats, requestJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/testing';
@@ -19,7 +19,12 @@ const nats = await startNatsServer();
 const base = { NATS_URL: nats.url, LOG_LEVEL: 'warn', IDP_CONFIG: await writeBenchConfig(root) };
 const ready = { ...base, LOG_LEVEL: 'info' };
 const services = [
-  await startServiceProcess({ name: 'auth', entry: entry('auth'), env: ready }),
+  // HS256 is on only with a secret: the bench's tokens are signed with the development one.
+  await startServiceProcess({
+    name: 'auth',
+    entry: entry('auth'),
+    env: { ...ready, IDP_JWT_SECRET: DEV_JWT_SECRET },
+  }),
   await startServiceProcess({ name: 'platform', entry: entry('platform'), env: ready }),
 ];
 const ports = { cached: await freePort(), uncached: await freePort() };

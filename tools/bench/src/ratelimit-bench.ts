@@ -6,7 +6,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RateLimitSubjects } from '@idp/contracts';
+import { DEV_JWT_SECRET, RateLimitSubjects } from '@idp/contracts';
 import { callRpc, connectNats } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/testing';
@@ -81,7 +81,9 @@ line('B edge check from leases (3 counters), 2 instances', checks, EDGE_CHECKS /
 
 // (C) REST through a real edge process, rate limiting on and off (same auth cache, same backend).
 for (const name of ['auth', 'platform']) {
-  processes.push(await startServiceProcess({ name, entry: entry(name), env: ready }));
+  // HS256 is on only with a secret: the bench's tokens are signed with the development one.
+  const env = name === 'auth' ? { ...ready, IDP_JWT_SECRET: DEV_JWT_SECRET } : ready;
+  processes.push(await startServiceProcess({ name, entry: entry(name), env }));
 }
 const token = await mintToken({ sub: 'bench', tenant: 'bench' });
 for (const [label, path] of [

@@ -4,7 +4,7 @@
 // node --conditions=@idp/source --import tsx tools/bench/src/realtime-bench.ts [clients...]
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { RpcSubjects } from '@idp/contracts';
+import { DEV_JWT_SECRET, RpcSubjects } from '@idp/contracts';
 import { connectNats, encodeJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { freePort, mintToken, startNatsServer } from '@idp/testing';
@@ -53,7 +53,8 @@ const start = (entry: string, extra: Record<string, string> = {}, args: string[]
 };
 
 try {
-  start(`${root}services/auth/src/main.ts`);
+  // HS256 is on only with a secret: the bench's tokens are signed with the development one.
+  start(`${root}services/auth/src/main.ts`, { IDP_JWT_SECRET: DEV_JWT_SECRET });
   await until(
     () => nc.request(RpcSubjects.authenticate, encodeJson({}), { timeout: 500 }).then(() => true),
     30_000,

@@ -4,6 +4,7 @@
 //   pipeline: edge (auth cached, rate limits leased) → platform (GET /api/v1/teams).
 //   npm run -w @idp/bench rest     (WRK_SECONDS, WRK_CONNECTIONS to change the load)
 import { execFileSync, spawn } from 'node:child_process';
+import { DEV_JWT_SECRET } from '@idp/contracts';
 import { freePort, mintToken, startNatsServer, startServiceProcess, waitFor } from '@idp/testing';
 import { writeBenchConfig } from './bench-config.js';
 import { printMachine } from './latency-stats.js';
@@ -49,7 +50,9 @@ const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', IDP_CONFIG: benchConfig };
 const entry = (s: string) => `${root}services/${s}/src/main.ts`;
 const services = [];
 for (const name of ['auth', 'ratelimit', 'platform']) {
-  services.push(await startServiceProcess({ name, entry: entry(name), env }));
+  // HS256 is on only with a secret, for auth alone: the bench's tokens are signed with the dev one.
+  const own = name === 'auth' ? { ...env, IDP_JWT_SECRET: DEV_JWT_SECRET } : env;
+  services.push(await startServiceProcess({ name, entry: entry(name), env: own }));
 }
 // The edge logs one line per request at info; the benchmark measures it at warn, as a production
 // fleet shipping access logs elsewhere would, and waits for /healthz instead of the ready line.

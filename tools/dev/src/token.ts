@@ -1,5 +1,6 @@
 // `npm run token -- --sub <user> --tenant <tenant> [--role developer@team:frontend ...] [--ttl 3600]`
-// prints a development JWT signed with IDP_JWT_SECRET (or the development default).
+// prints a development JWT signed with IDP_JWT_SECRET, or else the development secret (the one `npm start`
+// gives the auth service; HS256 tokens are refused by an auth service started without a secret).
 import { parseArgs } from 'node:util';
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER, DEV_JWT_SECRET, type RoleBinding } from '@idp/contracts';
 import { mintToken } from '@idp/testing';
