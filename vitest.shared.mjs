@@ -2,7 +2,7 @@
 // (the `@idp/source` export condition), so tests never need a prior build.
 import { defineConfig } from 'vitest/config';
 
-/** @param {{ testTimeout?: number, include?: string[] }} [options] */
+/** @param {{ testTimeout?: number, hookTimeout?: number, include?: string[] }} [options] */
 export function projectVitestConfig(options = {}) {
   return defineConfig({
     resolve: { conditions: ['@idp/source', 'import', 'module', 'node', 'default'] },
@@ -15,7 +15,7 @@ export function projectVitestConfig(options = {}) {
     test: {
       include: options.include ?? ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.testTimeout ?? 20_000,
-      hookTimeout: 30_000,
+      hookTimeout: options.hookTimeout ?? 30_000,
       pool: 'forks',
     },
   });

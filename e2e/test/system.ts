@@ -5,6 +5,9 @@ import {
   freePort,
   mintToken,
   type NatsServerHandle,
+  type NatsUser,
+  runOnce,
+  SETUP_ENTRY,
   type ServiceProcess,
   startNatsServer,
   startServiceProcess,
@@ -39,14 +42,24 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
     IDP_OPERATION_ACK_WAIT_MS: String(options.ackWaitMs ?? 1500),
     LOG_LEVEL: 'info',
   };
-  // Only the auth service receives the HS256 secret; the tests' tokens are signed with the dev one.
-  const authOnly = { IDP_JWT_SECRET: DEV_JWT_SECRET };
+  // As `npm start`: the setup step creates the streams and buckets, then each service runs as its own
+  // NATS user. Only the auth service receives the HS256 secret (the tests' tokens use the dev one).
+  await runOnce(SETUP_ENTRY, { ...env, ...nats.envFor('setup') });
+  const authOnly = {
+    IDP_JWT_SECRET: DEV_JWT_SECRET,
+    ...(nats.setup && { IDP_NATS_PUBLISHER_SEED_FILE: nats.setup.publisherSignerFile }),
+  };
   const services: Record<string, ServiceProcess> = {};
   const startService = async (name: string, instance = name) => {
     services[instance] = await startServiceProcess({
       name: instance,
       entry: entry(name),
-      env: { ...env, ...(name === 'auth' && authOnly), IDP_INSTANCE_ID: instance },
+      env: {
+        ...env,
+        ...nats.envFor(name as NatsUser),
+        ...(name === 'auth' && authOnly),
+        IDP_INSTANCE_ID: instance,
+      },
     });
     return services[instance]!;
   };

@@ -2,6 +2,17 @@
 import { DEFAULT_JWT_AUDIENCE, DEFAULT_JWT_ISSUER } from '@idp/contracts';
 import Type from 'typebox';
 
+/** How a service authenticates to NATS and checks the server (design.md §9). */
+export const NatsEnv = {
+  /** The service's own `.creds` file (user JWT + nkey seed), the NATS convention. */
+  NATS_CREDS: Type.Optional(Type.String({ minLength: 1 })),
+  /** CA bundle that signed the NATS server's certificate: turns TLS on for the connection. */
+  NATS_TLS_CA: Type.Optional(Type.String({ minLength: 1 })),
+  /** Client certificate and key, for servers that require mutual TLS. */
+  NATS_TLS_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  NATS_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+};
+
 export const CommonEnv = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
   NODE_ENV: Type.String({ default: 'development' }),
@@ -14,6 +25,7 @@ export const CommonEnv = {
   IDP_CONFIG: Type.String({ default: 'config/gateway.yaml' }),
   /** Port of /healthz and /readyz for probes, on services without an HTTP server of their own. */
   IDP_HEALTH_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  ...NatsEnv,
 };
 
 export const JwtEnv = {

@@ -1,5 +1,5 @@
 // @idp/config: typed, validated configuration from the environment and config/gateway.yaml.
-export { CommonEnv, JwtEnv } from './common-env.js';
+export { CommonEnv, JwtEnv, NatsEnv } from './common-env.js';
 export { ConfigError, readEnv } from './env.js';
 export { GatewayConfig, loadGatewayConfig, parseGatewayConfig } from './gateway-config.js';
 export {

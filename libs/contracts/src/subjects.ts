@@ -86,6 +86,12 @@ export const ControlSubjects = {
   credentialRevoked: 'idp.ctl.auth.revoked',
 } as const;
 
+/**
+ * Each service receives replies only under its own inbox prefix, so its NATS user may subscribe to
+ * `<prefix>.>` and nothing of another service's replies (design.md §9).
+ */
+export const inboxPrefixFor = (user: string) => `_INBOX_${user}`;
+
 /** NATS headers the system propagates on every hop. */
 export const Headers = {
   requestId: 'X-Request-Id',

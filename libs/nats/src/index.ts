@@ -1,6 +1,6 @@
 // @idp/nats: connecting, typed request/reply with context propagation, and stream bootstrap.
 export { decodeJson, encodeJson } from './codec.js';
-export { type ConnectOptions, connectNats } from './connect.js';
+export { type ConnectOptions, connectNats, type NatsTlsFiles, natsAuthFromEnv } from './connect.js';
 export { contextFromMsg, contextHeaders, type RequestContext } from './context.js';
 export {
   EVENTS_STREAM_DEFAULTS,
@@ -18,3 +18,11 @@ export {
   serveJson,
 } from './rpc.js';
 export { ensureStream, type StreamSpec } from './streams.js';
+export {
+  assertStreamsExist,
+  ensureSystemStreams,
+  KV_BUCKET_SPECS,
+  PLATFORM_STREAMS,
+  runSetupStep,
+  type SystemStreamsOptions,
+} from './system-streams.js';

@@ -12,7 +12,8 @@ let nc: NatsConnection;
 
 beforeAll(async () => {
   server = await startNatsServer();
-  nc = await connectNats({ servers: server.url, name: 'nats-test', logger });
+  // The library under test, not the system's permissions: the test user may use any subject.
+  nc = await connectNats({ servers: server.url, name: 'nats-test', logger, ...server.as('test') });
 });
 afterAll(async () => {
   await nc?.close();
@@ -83,6 +84,66 @@ describe('request/reply', () => {
     const sub = serveJson(nc, 'test.odd', () => 42, { queue: 'q', logger });
     await expect(callRpc(nc, 'test.odd', {})).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
     sub.unsubscribe();
+  });
+});
+
+describe('replies NATS cannot carry', () => {
+  const big = () => 'x'.repeat(2 * 1024 * 1024);
+
+  it('answers PAYLOAD_TOO_LARGE for a reply over max_payload and keeps serving', async () => {
+    const sub = serveJson(
+      nc,
+      'test.huge',
+      (body) => ({ ok: true, status: 200, data: (body as { huge?: boolean }).huge ? big() : 'small' }),
+      { queue: 'q', logger },
+    );
+    await expect(callRpc(nc, 'test.huge', { huge: true })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      details: { limit_bytes: nc.info!.max_payload },
+    });
+    await expect(callRpc(nc, 'test.huge', { huge: false })).resolves.toMatchObject({ data: 'small' });
+    sub.unsubscribe();
+  });
+
+  it('names the per_page that fits when a page of a list is too large, and that page fits', async () => {
+    const item = { blob: 'y'.repeat(100 * 1024) };
+    const sub = serveJson(
+      nc,
+      'test.page',
+      (body) => {
+        const perPage = (body as { per_page: number }).per_page;
+        const pagination = { page: 1, per_page: perPage, total: 50, total_pages: Math.ceil(50 / perPage) };
+        return { ok: true, status: 200, data: Array(perPage).fill(item), pagination };
+      },
+      { queue: 'q', logger },
+    );
+    const error = await callRpc(nc, 'test.page', { per_page: 50 }).catch((e: ApiError) => e);
+    expect(error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { max_per_page: 10 } });
+    expect((error as ApiError).message).toMatch(/per_page=10 or fewer/);
+    await expect(callRpc(nc, 'test.page', { per_page: 10 })).resolves.toMatchObject({ status: 200 });
+    sub.unsubscribe();
+  });
+
+  it('answers INTERNAL_ERROR for a reply that cannot be encoded', async () => {
+    const sub = serveJson(nc, 'test.bigint', () => ({ ok: true, status: 200, data: 1n }), {
+      queue: 'q',
+      logger,
+    });
+    await expect(callRpc(nc, 'test.bigint', {})).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+    sub.unsubscribe();
+  });
+
+  it('refuses a request too large to publish with PAYLOAD_TOO_LARGE, not as a bus outage', async () => {
+    await expect(requestJson(nc, 'test.anyone', { blob: big() })).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+    });
+  });
+
+  it('refuses a request nested too deeply to encode with VALIDATION_ERROR', async () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    await expect(requestJson(nc, 'test.anyone', deep)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 });
 

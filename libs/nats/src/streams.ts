@@ -5,7 +5,7 @@ import { JetStreamApiError, type JetStreamManager, type StreamConfig } from '@na
 
 export type StreamSpec = Partial<StreamConfig> & { name: string; subjects: string[] };
 
-const STREAM_NOT_FOUND = 10059;
+export const STREAM_NOT_FOUND = 10059;
 
 export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, logger: Logger): Promise<void> {
   try {

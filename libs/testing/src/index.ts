@@ -3,10 +3,13 @@ export { type HttpResult, httpJson } from './http.js';
 export {
   type NatsServerHandle,
   type NatsServerOptions,
+  type NatsUser,
   natsServerBinary,
   startNatsServer,
+  TEST_USER,
 } from './nats-server.js';
 export { freePort } from './ports.js';
+export { runOnce, SETUP_ENTRY } from './run-once.js';
 export { type ServiceProcess, type ServiceProcessOptions, startServiceProcess } from './service-process.js';
 export { makeTestCertificates, opensslBinary, type TestCertificates } from './tls-certs.js';
 export { type MintTokenOptions, mintToken } from './tokens.js';

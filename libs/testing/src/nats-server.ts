@@ -1,11 +1,21 @@
 // Starts real nats-server processes with JetStream on free ports, and restarts them on the same port
-// and store so clients reconnect and find their data: the basis of every failure test.
+// and store so clients reconnect and find their data: the basis of every failure test. By default a
+// server runs in operator mode with the system's own setup directory (one user per service), so tests
+// have the production shape: a service connects with its own credentials or not at all.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inboxPrefixFor } from '@idp/contracts';
+import {
+  issueTenantPublisherCreds,
+  type NatsSetup,
+  type UserPermissions,
+  writeNatsSetup,
+} from '@idp/nats-auth';
+import { type ConnectionOptions, credsAuthenticator } from '@nats-io/transport-node';
 import { freePort } from './ports.js';
 import { terminate, track } from './processes.js';
 
@@ -21,11 +31,35 @@ export interface NatsServerHandle {
   restart(): Promise<void>;
   /** Stops and deletes the store. */
   cleanup(): Promise<void>;
+  /** The operator-mode setup (keys, config, creds); undefined for a server started with `auth: false`. */
+  setup?: NatsSetup;
+  /** Connection options (`credsFile`, `user`) for one of the setup's users; `{}` without auth. */
+  as(user: NatsUser): { credsFile?: string; user?: string };
+  /** Options for the client's own `connect()` as that user (servers, authenticator, inbox prefix). */
+  clientOptions(user: NatsUser): ConnectionOptions;
+  /** NATS_URL and NATS_CREDS for a service process of that user. */
+  envFor(user: NatsUser): Record<string, string>;
+  /** A `.creds` file's text for a NATS-native publisher of one tenant (as `npm run nats:creds`). */
+  tenantCreds(tenant: string, ttlSeconds?: number): Promise<string>;
 }
+
+/** A service user, or `test`: an observer that may publish and subscribe anything (tests only). */
+export type NatsUser = 'edge' | 'auth' | 'ratelimit' | 'platform' | 'realtime' | 'setup' | 'test';
+
+export const TEST_USER: UserPermissions = {
+  purpose: 'tests only: observes and injects anything',
+  publish: ['>'],
+  subscribe: ['>'],
+  respond: true,
+};
 
 export interface NatsServerOptions {
   storeDir?: string;
   jetstream?: boolean;
+  /** Operator mode with per-service users (default); `false` for an open server. */
+  auth?: boolean;
+  /** Reuse a setup directory (e.g. to restart a system on the same identities). */
+  setupDir?: string;
 }
 
 export function natsServerBinary(): string {
@@ -46,28 +80,58 @@ export function natsServerBinary(): string {
 
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'idp-nats-')));
+  const setup =
+    options.auth === false
+      ? undefined
+      : await writeNatsSetup(options.setupDir ?? join(storeDir, 'setup'), {
+          extraUsers: { test: TEST_USER },
+        });
   const jetstream = options.jetstream === false ? [] : ['-js', '-sd', storeDir];
+  const config = setup ? ['-c', setup.configFile] : [];
   // Another process may take the free port before nats-server binds it: try a few fresh ports.
   let port = 0;
   let child: ChildProcess | undefined;
   for (let attempt = 1; !child; attempt++) {
     port = await freePort();
     try {
-      child = await launch(['-a', '127.0.0.1', '-p', String(port), ...jetstream], port);
+      child = await launch([...config, '-a', '127.0.0.1', '-p', String(port), ...jetstream], port);
     } catch (error) {
       if (attempt >= 3) throw error;
     }
   }
-  const args = ['-a', '127.0.0.1', '-p', String(port), ...jetstream];
+  const args = [...config, '-a', '127.0.0.1', '-p', String(port), ...jetstream];
+  const url = `nats://127.0.0.1:${port}`;
+  const as = (user: NatsUser) => (setup ? { credsFile: setup.credsFile(user), user } : {});
 
   const stopWith = async (signal: NodeJS.Signals) => {
     if (child) await terminate(child, signal);
     child = undefined;
   };
   return {
-    url: `nats://127.0.0.1:${port}`,
+    url,
     port,
     storeDir,
+    setup,
+    as,
+    clientOptions: (user) =>
+      setup
+        ? {
+            servers: url,
+            authenticator: credsAuthenticator(readFileSync(setup.credsFile(user))),
+            inboxPrefix: inboxPrefixFor(user),
+          }
+        : { servers: url },
+    envFor: (user) => ({ NATS_URL: url, ...(setup && { NATS_CREDS: setup.credsFile(user) }) }),
+    tenantCreds: async (tenant, ttlSeconds) => {
+      if (!setup) throw new Error('tenant credentials need a server with auth');
+      const issued = await issueTenantPublisherCreds({
+        tenant,
+        accountPublicKey: setup.trust.account.publicKey,
+        publisherSignerSeed: await readFile(setup.publisherSignerFile, 'utf8'),
+        ttlSeconds,
+      });
+      return issued.creds;
+    },
     stop: () => stopWith('SIGTERM'),
     kill: () => stopWith('SIGKILL'),
     restart: async () => {

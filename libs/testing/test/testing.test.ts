@@ -12,7 +12,11 @@ describe('startNatsServer', () => {
     const server = await startNatsServer();
     try {
       expect(server.port).not.toBe(4222);
-      const nc = await connect({ servers: server.url, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
+      const nc = await connect({
+        ...server.clientOptions('test'),
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 100,
+      });
       const jsm = await jetstreamManager(nc);
       await jsm.streams.add({ name: 'T', subjects: ['t.>'] });
       await nc.publish('t.1', 'x');

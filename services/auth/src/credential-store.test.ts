@@ -1,4 +1,4 @@
-import { connectNats } from '@idp/nats';
+import { connectNats, runSetupStep } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { type NatsServerHandle, startNatsServer } from '@idp/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -11,7 +11,8 @@ let nc: NatsConnection;
 
 beforeAll(async () => {
   server = await startNatsServer();
-  nc = await connectNats({ servers: server.url, name: 'kv-test', logger });
+  await runSetupStep({ servers: server.url, logger, ...server.as('setup') });
+  nc = await connectNats({ servers: server.url, name: 'kv-test', logger, ...server.as('auth') });
 });
 afterAll(async () => {
   await nc?.close();

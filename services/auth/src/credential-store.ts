@@ -1,14 +1,10 @@
 // Credentials live in a JetStream KV bucket shared by every auth instance. Each instance mirrors the
 // bucket in memory through a watch, so verifying a credential costs no NATS round trip and a
 // revocation written by any instance is seen by all of them within milliseconds.
+import { KvBuckets } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-
-export const CREDENTIALS_BUCKET = 'IDP_AUTH_CREDENTIALS';
-/** Revoked token ids only need to outlive the longest token, so the bucket forgets them after that. */
-export const REVOKED_TOKENS_BUCKET = 'IDP_AUTH_REVOKED_TOKENS';
-const REVOKED_TTL_MS = 2 * 60 * 60 * 1000;
 
 export class KvMirror<T> {
   private readonly values = new Map<string, T>();
@@ -63,9 +59,10 @@ export class KvMirror<T> {
   }
 }
 
+/** Opens the buckets the setup step created (the auth user may use them, not create them). */
 export async function openCredentialBuckets(nc: NatsConnection) {
   const kvm = new Kvm(nc);
-  const credentials = await kvm.create(CREDENTIALS_BUCKET, { history: 1 });
-  const revoked = await kvm.create(REVOKED_TOKENS_BUCKET, { history: 1, ttl: REVOKED_TTL_MS });
+  const credentials = await kvm.open(KvBuckets.authCredentials);
+  const revoked = await kvm.open(KvBuckets.authRevokedTokens);
   return { credentials, revoked };
 }

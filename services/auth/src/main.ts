@@ -1,6 +1,6 @@
 // Wires the auth service: environment, role catalogue, logger, NATS; serves until SIGTERM/SIGINT.
 import { assertSafeSecrets, loadGatewayConfig } from '@idp/config';
-import { connectNats } from '@idp/nats';
+import { connectNats, natsAuthFromEnv } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { runService } from '@idp/service-kit';
 import { readAuthEnv } from './config.js';
@@ -16,7 +16,12 @@ await runService(
     assertSafeSecrets(env);
     encryptionKeyFromEnv(env);
     const config = await loadGatewayConfig(env.IDP_CONFIG);
-    const nc = await connectNats({ servers: env.NATS_URL, name: `auth-${env.IDP_INSTANCE_ID}`, logger });
+    const nc = await connectNats({
+      servers: env.NATS_URL,
+      name: `auth-${env.IDP_INSTANCE_ID}`,
+      logger,
+      ...natsAuthFromEnv(env, 'auth'),
+    });
     const service = await startAuthService(nc, env, config.roles, logger);
     return {
       ready: () => !nc.isClosed(),

@@ -5,13 +5,12 @@ import {
   AUTHENTICATED,
   type Principal,
   PUBLIC,
-  type ResourcePathName,
-  ResourceTypes,
   type RouteDef,
   RpcSubjects,
+  routePermission,
 } from '@idp/contracts';
 import { callRpc } from '@idp/nats';
-import { evaluate, type RoleCatalogue } from '@idp/rbac';
+import { evaluateRoute, type RoleCatalogue } from '@idp/rbac';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { createAuthGate } from './auth-gate.js';
@@ -58,7 +57,7 @@ export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: Loc
       {
         principal,
         ...input,
-        ...(permission ? { permission } : {}),
+        permission,
         ...(ifMatch ? { if_match: ifMatch } : {}),
       },
       { timeoutMs: deps.backendTimeoutMs, context },
@@ -76,15 +75,16 @@ function authorize(
   principal: Principal,
   params: Record<string, string>,
   roles: RoleCatalogue,
-): string | undefined {
-  if (route.permission === AUTHENTICATED) return undefined;
-  const type = params.type ? ResourceTypes[params.type as ResourcePathName]?.type : undefined;
-  const permission = route.permission.replace('{type}', type ?? '*');
-  const decision = evaluate(principal, roles, permission);
+): string {
+  const permission = routePermission(route, params);
+  // Sent along even then: the backend refuses a request that carries no checked permission.
+  if (permission === AUTHENTICATED) return permission;
+  // A route no team owns needs a tenant-scoped binding; on a team-owned route any team binding passes
+  // here and the backend narrows it to the object's team (a team-scoped role covers that team only).
+  const decision = evaluateRoute(principal, roles, route, permission);
   if (!decision.allowed) {
     throw new ApiError('FORBIDDEN', `Missing permission '${permission}'`, { permission });
   }
-  // The backend narrows it further to the object's team (a team-scoped role covers that team only).
   return permission;
 }
 

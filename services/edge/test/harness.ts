@@ -2,7 +2,7 @@
 // (a genuine NATS subscriber standing in for the platform service, so these tests stay about the edge).
 import { loadGatewayConfig, parseGatewayConfig, type ServerTls } from '@idp/config';
 import { DEV_JWT_SECRET, type RpcReply, type RpcRequest, RpcSubjects } from '@idp/contracts';
-import { connectNats, decodeJson, encodeJson } from '@idp/nats';
+import { connectNats, decodeJson, encodeJson, runSetupStep } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import {
   type NatsServerHandle,
@@ -34,7 +34,15 @@ export async function startEdgeHarness(
 ): Promise<EdgeHarness> {
   const server = await startNatsServer();
   const logger = createLogger({ service: 'edge-test', level: 'silent' });
-  const nc = await connectNats({ servers: server.url, name: 'edge-test', logger });
+  await runSetupStep({ servers: server.url, logger, ...server.as('setup') });
+  // The edge under test with its own NATS user; the stand-in platform with the platform's.
+  const nc = await connectNats({ servers: server.url, name: 'edge-test', logger, ...server.as('edge') });
+  const platformNc = await connectNats({
+    servers: server.url,
+    name: 'platform-stub',
+    logger,
+    ...server.as('platform'),
+  });
   const shipped = await loadGatewayConfig(new URL('../../../config/gateway.yaml', import.meta.url).pathname);
   const config = parseGatewayConfig(
     JSON.stringify({
@@ -51,11 +59,11 @@ export async function startEdgeHarness(
     name: 'auth',
     entry: new URL('../../auth/src/main.ts', import.meta.url).pathname,
     // The tests' tokens are minted with the development secret; HS256 is off unless it is given.
-    env: { NATS_URL: server.url, LOG_LEVEL: 'info', IDP_JWT_SECRET: DEV_JWT_SECRET },
+    env: { ...server.envFor('auth'), LOG_LEVEL: 'info', IDP_JWT_SECRET: DEV_JWT_SECRET },
   });
   const received: EdgeHarness['received'] = [];
   let script: PlatformScript = () => ({ ok: true, status: 200, data: {} });
-  const platform = nc.subscribe(RpcSubjects.platformAll, {
+  const platform = platformNc.subscribe(RpcSubjects.platformAll, {
     callback: (_err, msg) => {
       void answer(msg);
     },
@@ -85,6 +93,7 @@ export async function startEdgeHarness(
       platform.unsubscribe();
       await auth.stop();
       await nc.close();
+      await platformNc.close();
       await server.cleanup();
     },
   };

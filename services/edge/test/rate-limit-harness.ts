@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadGatewayConfig, parseGatewayConfig } from '@idp/config';
-import { RpcSubjects } from '@idp/contracts';
-import { connectNats, encodeJson } from '@idp/nats';
+import { DEV_JWT_SECRET, RpcSubjects } from '@idp/contracts';
+import { connectNats, encodeJson, runSetupStep } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import {
   mintToken,
@@ -46,6 +46,8 @@ export async function startRateLimitHarness(options: {
   ratelimitInstances?: number;
 }): Promise<RateLimitHarness> {
   const server = await startNatsServer();
+  const logger = createLogger({ service: 'edge-test', level: 'silent' });
+  await runSetupStep({ servers: server.url, logger, ...server.as('setup') });
   const dir = await mkdtemp(join(tmpdir(), 'idp-edge-rl-'));
   const path = join(dir, 'gateway.yaml');
   const shipped = await loadGatewayConfig(`${root}config/gateway.yaml`);
@@ -61,17 +63,26 @@ export async function startRateLimitHarness(options: {
   };
   const entry = (service: string) => `${root}services/${service}/src/main.ts`;
   const [auth, ...ratelimit] = await Promise.all([
-    startServiceProcess({ name: 'auth', entry: entry('auth'), env }),
+    // The tests' tokens are minted with the development secret; HS256 is off unless it is given.
+    startServiceProcess({
+      name: 'auth',
+      entry: entry('auth'),
+      env: { ...env, ...server.envFor('auth'), IDP_JWT_SECRET: DEV_JWT_SECRET },
+    }),
     ...Array.from({ length: options.ratelimitInstances ?? 1 }, (_, i) =>
       startServiceProcess({
         name: `ratelimit-${i}`,
         entry: entry('ratelimit'),
-        env: { ...env, IDP_INSTANCE_ID: `rl${i}` },
+        env: { ...env, ...server.envFor('ratelimit'), IDP_INSTANCE_ID: `rl${i}` },
       }),
     ),
   ]);
-  const logger = createLogger({ service: 'edge-test', level: 'silent' });
-  const platformNc = await connectNats({ servers: server.url, name: 'platform-stub', logger });
+  const platformNc = await connectNats({
+    servers: server.url,
+    name: 'platform-stub',
+    logger,
+    ...server.as('platform'),
+  });
   platformNc.subscribe(RpcSubjects.platformAll, {
     callback: (_err, msg) => {
       msg.respond(encodeJson({ ok: true, status: 200, data: {} }));
@@ -80,7 +91,7 @@ export async function startRateLimitHarness(options: {
   const connections: NatsConnection[] = [platformNc];
   const edges: FastifyInstance[] = [];
   for (let i = 0; i < (options.edges ?? 1); i++) {
-    const nc = await connectNats({ servers: server.url, name: `edge-${i}`, logger });
+    const nc = await connectNats({ servers: server.url, name: `edge-${i}`, logger, ...server.as('edge') });
     connections.push(nc);
     const config = parseGatewayConfig(document(options.rateLimits));
     const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: 30_000 });

@@ -1,5 +1,5 @@
 // Process entry: read config, start the platform, stop gracefully on SIGTERM/SIGINT.
-import { loadGatewayConfig, parseRealtimeConfig, quotaFor, quotaSections } from '@idp/config';
+import { loadGatewayConfig, quotaFor, quotaSections } from '@idp/config';
 import { createLogger } from '@idp/observability';
 import { runService } from '@idp/service-kit';
 import { readPlatformEnv } from './config.js';
@@ -18,7 +18,6 @@ await runService(
       env,
       roles: config.roles,
       quotas: (tenant) => quotaFor(quotas, tiers, tenant),
-      eventsRetention: parseRealtimeConfig(config, env.IDP_CONFIG).events_stream,
     });
     return { stop: () => platform.stop(), ready: () => !platform.nc.isClosed() };
   },

@@ -1,6 +1,7 @@
 // Builds and starts one platform instance: NATS, streams, projection, RPC routes and the operations
 // runner. main.ts only calls this; tests call it in-process, several times against one server.
-import { connectNats, type EventsStreamLimits } from '@idp/nats';
+import { Streams } from '@idp/contracts';
+import { assertStreamsExist, connectNats, natsAuthFromEnv } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -15,7 +16,6 @@ import { ReadBarrier } from './projection/read-barrier.js';
 import { PublicEvents } from './public-events.js';
 import { NO_QUOTAS, type QuotaLookup } from './quotas.js';
 import { servePlatform } from './server.js';
-import { ensurePlatformStreams } from './streams.js';
 
 export interface StartPlatformOptions {
   natsUrl: string;
@@ -27,8 +27,6 @@ export interface StartPlatformOptions {
   roles?: RoleCatalogue;
   /** Per-tenant quotas; none when absent. */
   quotas?: QuotaLookup;
-  /** Retention of IDP_EVENTS (`realtime.events_stream`); the shared defaults when absent. */
-  eventsRetention?: EventsStreamLimits;
 }
 
 export interface PlatformHandle {
@@ -46,11 +44,17 @@ const JS_API_TIMEOUT_MS = 3000;
 export async function startPlatform(options: StartPlatformOptions): Promise<PlatformHandle> {
   const env: PlatformEnv = { ...readPlatformEnv({}), ...options.env, NATS_URL: options.natsUrl };
   const logger = options.logger;
-  const nc = await connectNats({ servers: env.NATS_URL, name: `platform-${env.IDP_INSTANCE_ID}`, logger });
+  const nc = await connectNats({
+    servers: env.NATS_URL,
+    name: `platform-${env.IDP_INSTANCE_ID}`,
+    logger,
+    ...natsAuthFromEnv(env, 'platform'),
+  });
   // Short API timeouts: after a server restart a lost request is retried sooner.
   const js = jetstream(nc, { timeout: JS_API_TIMEOUT_MS });
   const jsm = await jetstreamManager(nc, { timeout: JS_API_TIMEOUT_MS });
-  await ensurePlatformStreams(jsm, options.eventsRetention ?? {}, logger);
+  // The setup step creates them; this instance's NATS user may use them, not create them.
+  await assertStreamsExist(jsm, [Streams.eventStore.name, Streams.operationsWork.name, Streams.events.name]);
   const projection = new Projection(js, logger.child({ component: 'projection' }));
   await projection.start();
   let runner: OperationRunner | undefined;

@@ -14,6 +14,7 @@ import { cancelOperation } from './commands/operations.js';
 import { createResource, deleteResource, updateResource } from './commands/resources.js';
 import { addTeamMember, createTeam } from './commands/teams.js';
 import { getMe, updateMe } from './commands/users.js';
+import { assertRoutePermission } from './access.js';
 import type { Deps } from './deps.js';
 import type { Handler } from './handler-kit.js';
 import {
@@ -82,6 +83,7 @@ export function servePlatform(deps: Deps): Subscription {
       const handler = HANDLERS[name];
       if (!handler) throw new ApiError('NOT_FOUND', `No platform route '${name}'`, { route: name });
       if (!checkRequest.Check(request)) throw new ApiError('VALIDATION_ERROR', 'Malformed platform request');
+      assertRoutePermission(name, request, deps);
       const started = performance.now();
       const reply = await handler(request, deps);
       logger.debug(

@@ -12,8 +12,8 @@ let client: TestClient;
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  platforms = [await startTestPlatform(nats.url), await startTestPlatform(nats.url)];
-  client = await TestClient.connect(nats.url);
+  platforms = [await startTestPlatform(nats), await startTestPlatform(nats)];
+  client = await TestClient.connect(nats);
 });
 
 afterAll(async () => {

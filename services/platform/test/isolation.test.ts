@@ -12,8 +12,8 @@ let mallory: TestClient;
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  platform = await startTestPlatform(nats.url);
-  alice = await TestClient.connect(nats.url, principal('t1', 'alice'));
+  platform = await startTestPlatform(nats);
+  alice = await TestClient.connect(nats, principal('t1', 'alice'));
   mallory = alice.as(principal('t2', 'mallory'));
 });
 

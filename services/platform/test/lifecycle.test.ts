@@ -19,8 +19,8 @@ let client: TestClient;
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  platform = await startTestPlatform(nats.url);
-  client = await TestClient.connect(nats.url);
+  platform = await startTestPlatform(nats);
+  client = await TestClient.connect(nats);
 });
 
 afterAll(async () => {

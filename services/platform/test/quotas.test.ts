@@ -11,13 +11,13 @@ let big: TestClient;
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  platform = await startTestPlatform(nats.url, {
+  platform = await startTestPlatform(nats, {
     quotas: (tenant) =>
       tenant === 'small'
         ? { tier: 'free', quota: { applications: 2, teams: 1, resources: 5, max_resource_tier: 'free' } }
         : { tier: null, quota: {} },
   });
-  small = await TestClient.connect(nats.url, principal('small'));
+  small = await TestClient.connect(nats, principal('small'));
   big = small.as(principal('big'));
 });
 afterAll(async () => {

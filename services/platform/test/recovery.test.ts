@@ -18,7 +18,7 @@ const platforms: PlatformHandle[] = [];
 
 beforeEach(async () => {
   nats = await startNatsServer();
-  client = await TestClient.connect(nats.url);
+  client = await TestClient.connect(nats);
 });
 
 afterEach(async () => {
@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 async function start(env = {}, hooks = {}) {
-  const p = await startTestPlatform(nats.url, { env: { IDP_OPERATION_STAGE_MS: 250, ...env }, hooks });
+  const p = await startTestPlatform(nats, { env: { IDP_OPERATION_STAGE_MS: 250, ...env }, hooks });
   platforms.push(p);
   return p;
 }

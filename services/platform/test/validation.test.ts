@@ -11,8 +11,8 @@ let client: TestClient;
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  platform = await startTestPlatform(nats.url, { env: { IDP_OPERATION_STAGE_MS: 150 } });
-  client = await TestClient.connect(nats.url);
+  platform = await startTestPlatform(nats, { env: { IDP_OPERATION_STAGE_MS: 150 } });
+  client = await TestClient.connect(nats);
 });
 
 afterAll(async () => {

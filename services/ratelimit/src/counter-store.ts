@@ -2,16 +2,13 @@
 // revision: any number of ratelimit instances can grant from the same counter and the sum of their
 // grants never exceeds the limit. Each instance remembers the last revision it saw, so a counter
 // that one instance serves steadily costs one KV write per lease and no read.
-import type { LeaseBucketRequest, LeaseGrant } from '@idp/contracts';
+import { KvBuckets, type LeaseBucketRequest, type LeaseGrant } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
 import { JetStreamApiError } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { grantTokens, type WindowState } from './window-grant.js';
 
-export const COUNTERS_BUCKET = 'IDP_RATELIMIT_COUNTERS';
-/** Longer than the longest window (one hour): a counter nobody touched for this long is over. */
-const COUNTER_TTL_MS = 2 * 60 * 60 * 1000;
 const MAX_CAS_ATTEMPTS = 12;
 const MAX_CACHED = 50_000;
 /** JetStream's "wrong last sequence" codes: someone else wrote the counter first. */
@@ -24,7 +21,8 @@ interface Cached {
 }
 
 export async function openCounterBucket(nc: NatsConnection): Promise<KV> {
-  return new Kvm(nc).create(COUNTERS_BUCKET, { history: 1, ttl: COUNTER_TTL_MS });
+  // Created by the setup step (with its TTL); the ratelimit user may use it, not create it.
+  return new Kvm(nc).open(KvBuckets.rateLimitCounters);
 }
 
 export class CounterStore {

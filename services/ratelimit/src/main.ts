@@ -1,5 +1,5 @@
 // Wires the ratelimit service: environment, logger, NATS; serves until SIGTERM/SIGINT.
-import { connectNats } from '@idp/nats';
+import { connectNats, natsAuthFromEnv } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { runService } from '@idp/service-kit';
 import { readRateLimitEnv } from './config.js';
@@ -11,7 +11,12 @@ let version = '';
 
 await runService(
   async () => {
-    const nc = await connectNats({ servers: env.NATS_URL, name: `ratelimit-${env.IDP_INSTANCE_ID}`, logger });
+    const nc = await connectNats({
+      servers: env.NATS_URL,
+      name: `ratelimit-${env.IDP_INSTANCE_ID}`,
+      logger,
+      ...natsAuthFromEnv(env, 'ratelimit'),
+    });
     const service = await startRateLimitService(
       nc,
       {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadRateLimitConfig, parseRateLimits } from '@idp/config';
 import { type RateLimitConfigNotice, RateLimitSubjects } from '@idp/contracts';
-import { callRpc, decodeJson } from '@idp/nats';
+import { callRpc, decodeJson, runSetupStep } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { type NatsServerHandle, startNatsServer, waitFor } from '@idp/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -58,15 +58,20 @@ describe('config reload', () => {
   const logger = createLogger({ service: 'ratelimit-test', level: 'silent' });
   let server: NatsServerHandle;
   let nc: NatsConnection;
+  /** Plays the edge and the operator: hears announcements, asks for the config, asks for a reload. */
+  let observer: NatsConnection;
   let dir: string;
 
   beforeAll(async () => {
     server = await startNatsServer();
-    nc = await connect({ servers: server.url });
+    await runSetupStep({ servers: server.url, logger, ...server.as('setup') });
+    nc = await connect(server.clientOptions('ratelimit'));
+    observer = await connect(server.clientOptions('test'));
     dir = await mkdtemp(join(tmpdir(), 'idp-rl-'));
   });
   afterAll(async () => {
     await nc?.close();
+    await observer?.close();
     await server?.cleanup();
     await rm(dir, { recursive: true, force: true });
   });
@@ -81,7 +86,7 @@ describe('config reload', () => {
     await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minute: 5\n');
     const service = await startRateLimitService(nc, { configPath: path, reloadDebounceMs: 20 }, logger);
     const notices: RateLimitConfigNotice[] = [];
-    nc.subscribe(RateLimitSubjects.configChanged, {
+    observer.subscribe(RateLimitSubjects.configChanged, {
       callback: (_e, msg) => {
         notices.push(decodeJson(msg.data) as RateLimitConfigNotice);
       },
@@ -102,9 +107,9 @@ describe('config reload', () => {
 
     // A reload over NATS re-reads the file: fixed now, it is applied.
     await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minute: 9\n');
-    nc.publish(RateLimitSubjects.reload);
+    observer.publish(RateLimitSubjects.reload);
     await waitFor(() => service.config.current().version !== second.version, { timeoutMs: 5_000 });
-    const asked = await callRpc(nc, RateLimitSubjects.config, {});
+    const asked = await callRpc(observer, RateLimitSubjects.config, {});
     expect((asked.data as RateLimitConfigNotice).version).toBe(service.config.current().version);
     service.stop();
   });

@@ -1,3 +1,4 @@
+import { runSetupStep } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { type NatsServerHandle, startNatsServer } from '@idp/testing';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
@@ -11,7 +12,11 @@ let b: NatsConnection;
 
 beforeAll(async () => {
   server = await startNatsServer();
-  [a, b] = await Promise.all([connect({ servers: server.url }), connect({ servers: server.url })]);
+  await runSetupStep({ servers: server.url, logger, ...server.as('setup') });
+  [a, b] = await Promise.all([
+    connect(server.clientOptions('ratelimit')),
+    connect(server.clientOptions('ratelimit')),
+  ]);
 });
 afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);

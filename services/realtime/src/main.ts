@@ -1,7 +1,7 @@
 // Wires the realtime service: environment, gateway config, logger, NATS, the /ws/v1 server; stops on
 // SIGTERM/SIGINT by telling clients to reconnect elsewhere (close 4000) and draining NATS.
 import { loadGatewayConfig, loadServerTls, parseRealtimeConfig } from '@idp/config';
-import { connectNats } from '@idp/nats';
+import { connectNats, natsAuthFromEnv } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import { readRealtimeEnv } from './config.js';
 import { startRealtimeService } from './realtime-service.js';
@@ -11,7 +11,12 @@ const gateway = await loadGatewayConfig(env.IDP_CONFIG);
 const config = parseRealtimeConfig(gateway, env.IDP_CONFIG);
 const tls = await loadServerTls(env);
 const logger = createLogger({ service: 'realtime', level: env.LOG_LEVEL });
-const nc = await connectNats({ servers: env.NATS_URL, name: `realtime-${env.IDP_INSTANCE_ID}`, logger });
+const nc = await connectNats({
+  servers: env.NATS_URL,
+  name: `realtime-${env.IDP_INSTANCE_ID}`,
+  logger,
+  ...natsAuthFromEnv(env, 'realtime'),
+});
 const service = await startRealtimeService({
   nc,
   config,

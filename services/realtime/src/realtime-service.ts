@@ -9,7 +9,7 @@ import {
   RpcSubjects,
   Streams,
 } from '@idp/contracts';
-import { callRpc, decodeJson, ensureEventsStream } from '@idp/nats';
+import { assertStreamsExist, callRpc, decodeJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -49,7 +49,8 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
   const { nc, config, logger } = options;
   const rpcTimeoutMs = options.rpcTimeoutMs ?? 5_000;
   const jsm = await jetstreamManager(nc);
-  await ensureEventsStream(jsm, config.events_stream, logger);
+  // Created by the setup step with `realtime.events_stream`'s retention; realtime only reads it.
+  await assertStreamsExist(jsm, [Streams.events.name]);
   const js = jetstream(nc);
   const index = new SubscriptionIndex();
   const stream = new EventsStreamState(jsm, Streams.events.name);

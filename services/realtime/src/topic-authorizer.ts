@@ -8,11 +8,11 @@ import {
   type Principal,
   parseTopic,
   RESOURCE_PATH_NAMES,
-  type ResourcePathName,
   ResourceTypes,
   type RouteDef,
   Routes,
   RpcSubjects,
+  routePermission,
   type Topic,
 } from '@idp/contracts';
 import { callRpc } from '@idp/nats';
@@ -35,14 +35,13 @@ const RESOURCE_PATH_BY_PREFIX = new Map<string, string>(
 );
 
 /**
- * The permission the REST read of the same object needs (`{type}` resolved), sent along so the
- * platform applies the same team-scoped check as for `GET` over REST.
+ * The permission the REST read of the same object needs, sent along so the platform applies the same
+ * checks as for `GET` over REST.
  */
 function readPermission(route: string, params: Record<string, string>): string {
   const def = (Routes as readonly RouteDef[]).find((r) => r.name === route);
   if (!def) throw new Error(`no route '${route}'`);
-  const type = params.type ? ResourceTypes[params.type as ResourcePathName]?.type : undefined;
-  return def.permission.replace('{type}', type ?? '*');
+  return routePermission(def, params);
 }
 
 /** The platform answers the REST read; NOT_FOUND and FORBIDDEN both mean "no" (existence is not revealed). */

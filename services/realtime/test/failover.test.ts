@@ -19,7 +19,7 @@ async function startInstance(name: string) {
     name,
     entry,
     env: {
-      NATS_URL: h.nats.url,
+      ...h.nats.envFor('realtime'),
       IDP_CONFIG: configPath,
       IDP_WS_PORT: String(port),
       IDP_WS_HOST: '127.0.0.1',

@@ -2,7 +2,7 @@
 // answers the read routes from a table of grants, and realtime instances (in-process or as processes).
 import { defaultRealtimeConfig, loadGatewayConfig, type RealtimeConfig, type ServerTls } from '@idp/config';
 import { ApiError, DEV_JWT_SECRET, type RpcRequest, RpcSubjects } from '@idp/contracts';
-import { connectNats, serveJson } from '@idp/nats';
+import { connectNats, runSetupStep, serveJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import {
   mintToken,
@@ -42,20 +42,30 @@ export interface Harness {
 
 export async function startHarness(grants: Grants = {}): Promise<Harness> {
   const nats = await startNatsServer();
+  const roles = (await loadGatewayConfig(configPath)).roles;
+  await runSetupStep(
+    { servers: nats.url, logger, ...nats.as('setup') },
+    { events: defaultRealtimeConfig({}).events_stream },
+  );
   const auth = await startServiceProcess({
     name: 'auth',
     entry: `${root}services/auth/src/main.ts`,
     // The tests' tokens are minted with the development secret; HS256 is off unless it is given.
-    env: { NATS_URL: nats.url, IDP_CONFIG: configPath, LOG_LEVEL: 'info', IDP_JWT_SECRET: DEV_JWT_SECRET },
+    env: {
+      ...nats.envFor('auth'),
+      IDP_CONFIG: configPath,
+      LOG_LEVEL: 'info',
+      IDP_JWT_SECRET: DEV_JWT_SECRET,
+    },
   });
-  const nc = await connectNats({ servers: nats.url, name: 'realtime-test', logger });
+  // The test publishes events and stands in for the platform as the test user.
+  const nc = await connectNats({ servers: nats.url, name: 'realtime-test', logger, ...nats.as('test') });
   const subs = ['applications.get', 'operations.get', 'resources.get'].map((route) =>
     serveJson(nc, RpcSubjects.platform(route), (body) => answerRead(grants, body as RpcRequest), {
       queue: 'platform',
       logger,
     }),
   );
-  const roles = (await loadGatewayConfig(configPath)).roles;
   const instances: (RealtimeService & { nc: NatsConnection })[] = [];
   return {
     nats,
@@ -64,7 +74,12 @@ export async function startHarness(grants: Grants = {}): Promise<Harness> {
     js: jetstream(nc),
     grants,
     startRealtime: async (overrides = {}, options = {}) => {
-      const own = await connectNats({ servers: nats.url, name: 'realtime-under-test', logger });
+      const own = await connectNats({
+        servers: nats.url,
+        name: 'realtime-under-test',
+        logger,
+        ...nats.as('realtime'),
+      });
       const config = defaultRealtimeConfig(overrides);
       const service = await startRealtimeService({
         nc: own,

@@ -1,6 +1,8 @@
 // Tenant isolation, slow consumers, NATS-native publishers, token expiry and bad frames, end to end
 // over real sockets, a real nats-server and the real auth service.
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CloseCodes, EventSubjects } from '@idp/contracts';
 import { waitFor } from '@idp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,9 +67,13 @@ describe('NATS-native publishers', () => {
       data: { from: 'dave' },
       timestamp: '2024-01-15T10:30:00Z',
     });
+    // Tenant-scoped credentials, as `npm run nats:creds -- --tenant t1` issues them.
+    const creds = join(h.nats.storeDir, 't1-publisher.creds');
+    await writeFile(creds, await h.nats.tenantCreds('t1'));
     const child = spawn(process.execPath, [
       new URL('./fixtures/publish-raw.mjs', import.meta.url).pathname,
       h.nats.url,
+      creds,
       EventSubjects.userNotifications('t1', 'carol'),
       body,
     ]);

@@ -2,10 +2,11 @@
 // epochs and retention; the live/replay merge under concurrent publishing.
 import { RealtimeClient } from '@idp/client';
 import type { EventMessage } from '@idp/contracts';
+import { runSetupStep } from '@idp/nats';
 import { waitFor } from '@idp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Harness, startHarness, token } from './harness.js';
+import { type Harness, startHarness, logger as testLogger, token } from './harness.js';
 import { expected, publishInBackground, publishMany, shape } from './publish.js';
 import { TestClient } from './ws-client.js';
 
@@ -91,10 +92,12 @@ describe('resume', () => {
   });
 
   it('answers resumed:false when `since` is older than the retention window', async () => {
-    // Last in this file: shrinks the shared stream to 5 messages.
-    const small = await h.startRealtime({
-      events_stream: { max_age_ms: 3_600_000, max_bytes: -1, max_msgs: 5 },
-    });
+    // Last in this file: the setup step shrinks the shared stream to 5 messages (realtime only reads it).
+    await runSetupStep(
+      { servers: h.nats.url, logger: testLogger, ...h.nats.as('setup') },
+      { events: { max_age_ms: 3_600_000, max_bytes: -1, max_msgs: 5 } },
+    );
+    const small = await h.startRealtime();
     const c = await TestClient.open(small.url, await token('alice', 't1'));
     const published = await publishMany(h.js, 't1', TOPIC, 10, 500);
     const old = published[2]!.seq;

@@ -1,16 +1,21 @@
 // Test helpers: a platform instance in-process, a principal, and a client that calls routes the way
 // the edge does (RpcRequest over NATS, query defaults applied).
+import { loadGatewayConfig } from '@idp/config';
 import {
   type ApiError,
   type Principal,
+  type RouteDef,
   type RouteName,
+  Routes,
   RpcSubjects,
   type RpcSuccess,
+  routePermission,
   Streams,
 } from '@idp/contracts';
-import { callRpc, connectNats } from '@idp/nats';
+import { callRpc, connectNats, runSetupStep } from '@idp/nats';
 import { createLogger, type Logger } from '@idp/observability';
-import { waitFor } from '@idp/testing';
+import type { RoleCatalogue } from '@idp/rbac';
+import { type NatsServerHandle, waitFor } from '@idp/testing';
 import { jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlatformEnv } from '../config.js';
@@ -29,15 +34,32 @@ export const TEST_ENV: Partial<PlatformEnv> = {
 
 let instances = 0;
 
-export function startTestPlatform(
-  natsUrl: string,
+const CONFIG_FILE = new URL('../../../../config/gateway.yaml', import.meta.url).pathname;
+let roles: RoleCatalogue | undefined;
+
+/** The role catalogue of config/gateway.yaml: the platform denies every permission without one. */
+export async function testRoles(): Promise<RoleCatalogue> {
+  roles ??= (await loadGatewayConfig(CONFIG_FILE)).roles;
+  return roles;
+}
+
+/** Runs the setup step (idempotent), then starts an instance with the platform's own NATS user. */
+export async function startTestPlatform(
+  nats: NatsServerHandle,
   options: { env?: Partial<PlatformEnv>; hooks?: RunnerHooks; quotas?: QuotaLookup } = {},
 ): Promise<PlatformHandle> {
   instances++;
+  await runSetupStep({ servers: nats.url, logger: testLogger(), ...nats.as('setup') });
   return startPlatform({
-    natsUrl,
+    natsUrl: nats.url,
     logger: testLogger(),
-    env: { ...TEST_ENV, IDP_INSTANCE_ID: `test-${instances}`, ...options.env },
+    env: {
+      ...TEST_ENV,
+      IDP_INSTANCE_ID: `test-${instances}`,
+      ...(nats.setup && { NATS_CREDS: nats.setup.credsFile('platform') }),
+      ...options.env,
+    },
+    roles: await testRoles(),
     hooks: options.hooks,
     ...(options.quotas && { quotas: options.quotas }),
   });
@@ -57,6 +79,8 @@ export function principal(tenant = 't1', sub = 'alice', extra: Partial<Principal
 // biome-ignore lint/suspicious/noExplicitAny: test assertions read loosely-typed replies
 export type Loose = Record<string, any>;
 
+const ROUTES_BY_NAME = new Map<string, RouteDef>((Routes as readonly RouteDef[]).map((r) => [r.name, r]));
+
 export interface CallInput {
   params?: Record<string, string>;
   query?: Record<string, unknown>;
@@ -70,9 +94,15 @@ export class TestClient {
     public who: Principal,
   ) {}
 
-  static async connect(url: string, who = principal()): Promise<TestClient> {
+  /** Connects as the `test` user, which may also read the event store directly. */
+  static async connect(nats: NatsServerHandle, who = principal()): Promise<TestClient> {
     return new TestClient(
-      await connectNats({ servers: url, name: 'platform-test-client', logger: testLogger() }),
+      await connectNats({
+        servers: nats.url,
+        name: 'platform-test-client',
+        logger: testLogger(),
+        ...nats.as('test'),
+      }),
       who,
     );
   }
@@ -81,10 +111,13 @@ export class TestClient {
     return new TestClient(this.nc, who);
   }
 
+  /** Calls a route as the edge does, with the route's permission (which the platform re-checks). */
   call(route: RouteName, input: CallInput = {}): Promise<RpcSuccess> {
+    const params = input.params ?? {};
     const request = {
       principal: this.who,
-      params: input.params ?? {},
+      permission: routePermission(ROUTES_BY_NAME.get(route)!, params),
+      params,
       query: { page: 1, per_page: 50, ...input.query },
       body: input.body,
       ...(input.if_match !== undefined && { if_match: input.if_match }),
