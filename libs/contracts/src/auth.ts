@@ -30,6 +30,8 @@ export const Principal = Type.Object({
   credential: CredentialKind,
   /** Unix seconds after which the credential is no longer valid (caches must not outlive it). */
   expires_at: Type.Optional(Type.Integer()),
+  /** A token's `iat` (Unix seconds): orders what is learnt about a user's rights from its tokens. */
+  issued_at: Type.Optional(Type.Integer()),
   email: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
   /** The API key or service account behind the call, so caches can drop it when it is revoked. */
@@ -45,6 +47,7 @@ export const TokenClaims = Type.Object({
   tenant_id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   roles: Type.Array(RoleBinding, { maxItems: 64 }),
   exp: Type.Integer(),
+  iat: Type.Integer(),
   email: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
 });

@@ -41,6 +41,16 @@ export interface RouteDef {
   path: string;
   /** `resource:action` or `resource:type:action`; `{type}` is replaced by the path's resource type. */
   permission: string;
+  /**
+   * The backend checks every object against the team that owns it, so a role bound at any team may pass
+   * the edge's first check. Without it the route acts tenant-wide and needs a tenant-scoped binding.
+   */
+  narrowedByTeam?: boolean;
+  /**
+   * A `*` in `permission` means "any one value": the backend shows only the items whose exact
+   * permission the caller holds (`GET /resources` lists the resource types the caller may read).
+   */
+  permissionAnyOf?: boolean;
   params?: TObject;
   query?: TObject;
   body?: TSchema;
@@ -75,6 +85,7 @@ export const Routes = [
     method: 'GET',
     path: '/applications',
     permission: 'application:read',
+    narrowedByTeam: true,
     query: ListApplicationsQuery,
   }),
   route({
@@ -82,6 +93,7 @@ export const Routes = [
     method: 'POST',
     path: '/applications',
     permission: 'application:create',
+    narrowedByTeam: true,
     body: CreateApplicationBody,
   }),
   route({
@@ -89,6 +101,7 @@ export const Routes = [
     method: 'GET',
     path: '/applications/:id',
     permission: 'application:read',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -96,6 +109,7 @@ export const Routes = [
     method: 'PUT',
     path: '/applications/:id',
     permission: 'application:update',
+    narrowedByTeam: true,
     params: IdParams,
     body: UpdateApplicationBody,
     conditional: true,
@@ -105,6 +119,7 @@ export const Routes = [
     method: 'DELETE',
     path: '/applications/:id',
     permission: 'application:delete',
+    narrowedByTeam: true,
     params: IdParams,
     conditional: true,
   }),
@@ -113,6 +128,7 @@ export const Routes = [
     method: 'GET',
     path: '/applications/:id/desired-state',
     permission: 'application:read',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -120,6 +136,7 @@ export const Routes = [
     method: 'PUT',
     path: '/applications/:id/desired-state',
     permission: 'application:update',
+    narrowedByTeam: true,
     params: IdParams,
     body: DesiredState,
     conditional: true,
@@ -129,6 +146,7 @@ export const Routes = [
     method: 'GET',
     path: '/applications/:id/actual-state',
     permission: 'application:read',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -136,6 +154,7 @@ export const Routes = [
     method: 'GET',
     path: '/applications/:id/diff',
     permission: 'application:read',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -143,6 +162,7 @@ export const Routes = [
     method: 'POST',
     path: '/applications/:id/deploy',
     permission: 'application:deploy',
+    narrowedByTeam: true,
     params: IdParams,
     body: DeployBody,
     longRunning: true,
@@ -153,6 +173,7 @@ export const Routes = [
     method: 'POST',
     path: '/applications/:id/rollback',
     permission: 'application:deploy',
+    narrowedByTeam: true,
     params: IdParams,
     body: RollbackBody,
     longRunning: true,
@@ -163,6 +184,7 @@ export const Routes = [
     method: 'POST',
     path: '/applications/:id/restart',
     permission: 'application:deploy',
+    narrowedByTeam: true,
     params: IdParams,
     body: RestartBody,
     longRunning: true,
@@ -175,6 +197,8 @@ export const Routes = [
     method: 'GET',
     path: '/resources',
     permission: 'resource:*:read',
+    narrowedByTeam: true,
+    permissionAnyOf: true,
     query: ListResourcesQuery,
   }),
   route({
@@ -182,6 +206,7 @@ export const Routes = [
     method: 'GET',
     path: '/resources/:type',
     permission: 'resource:{type}:read',
+    narrowedByTeam: true,
     params: TypeParams,
     query: ListResourcesQuery,
   }),
@@ -190,6 +215,7 @@ export const Routes = [
     method: 'POST',
     path: '/resources/:type',
     permission: 'resource:{type}:create',
+    narrowedByTeam: true,
     params: TypeParams,
     bodyByResourceType: CreateResourceBodies,
     longRunning: true,
@@ -199,6 +225,7 @@ export const Routes = [
     method: 'GET',
     path: '/resources/:type/:id',
     permission: 'resource:{type}:read',
+    narrowedByTeam: true,
     params: TypeIdParams,
   }),
   route({
@@ -206,6 +233,7 @@ export const Routes = [
     method: 'PUT',
     path: '/resources/:type/:id',
     permission: 'resource:{type}:update',
+    narrowedByTeam: true,
     params: TypeIdParams,
     bodyByResourceType: UpdateResourceBodies,
     conditional: true,
@@ -215,6 +243,7 @@ export const Routes = [
     method: 'DELETE',
     path: '/resources/:type/:id',
     permission: 'resource:{type}:delete',
+    narrowedByTeam: true,
     params: TypeIdParams,
     longRunning: true,
     conditional: true,
@@ -226,6 +255,7 @@ export const Routes = [
     method: 'GET',
     path: '/operations',
     permission: 'operation:read',
+    narrowedByTeam: true,
     query: ListOperationsQuery,
   }),
   route({
@@ -233,6 +263,7 @@ export const Routes = [
     method: 'GET',
     path: '/operations/:id',
     permission: 'operation:read',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -240,6 +271,7 @@ export const Routes = [
     method: 'POST',
     path: '/operations/:id/cancel',
     permission: 'operation:cancel',
+    narrowedByTeam: true,
     params: IdParams,
     body: CancelOperationBody,
   }),
@@ -248,6 +280,7 @@ export const Routes = [
     method: 'GET',
     path: '/operations/:id/logs',
     permission: 'operation:read',
+    narrowedByTeam: true,
     params: IdParams,
     query: PageOnly,
   }),
@@ -257,6 +290,7 @@ export const Routes = [
     method: 'GET',
     path: '/status/applications/:id',
     permission: 'application:read',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({ name: 'metrics.platform', method: 'GET', path: '/metrics', permission: 'metrics:read' }),
@@ -276,7 +310,14 @@ export const Routes = [
     path: '/users/me/permissions',
     permission: AUTHENTICATED,
   }),
-  route({ name: 'teams.list', method: 'GET', path: '/teams', permission: 'team:read', query: PageOnly }),
+  route({
+    name: 'teams.list',
+    method: 'GET',
+    path: '/teams',
+    permission: 'team:read',
+    narrowedByTeam: true,
+    query: PageOnly,
+  }),
   route({
     name: 'teams.create',
     method: 'POST',
@@ -284,12 +325,20 @@ export const Routes = [
     permission: 'team:create',
     body: CreateTeamBody,
   }),
-  route({ name: 'teams.get', method: 'GET', path: '/teams/:id', permission: 'team:read', params: IdParams }),
+  route({
+    name: 'teams.get',
+    method: 'GET',
+    path: '/teams/:id',
+    permission: 'team:read',
+    narrowedByTeam: true,
+    params: IdParams,
+  }),
   route({
     name: 'teams.members.list',
     method: 'GET',
     path: '/teams/:id/members',
     permission: 'team:read',
+    narrowedByTeam: true,
     params: IdParams,
     query: PageOnly,
   }),
@@ -298,6 +347,7 @@ export const Routes = [
     method: 'POST',
     path: '/teams/:id/members',
     permission: 'team:update',
+    narrowedByTeam: true,
     params: IdParams,
     body: AddTeamMemberBody,
   }),
@@ -306,6 +356,7 @@ export const Routes = [
     method: 'GET',
     path: '/teams/:id/applications',
     permission: 'application:read',
+    narrowedByTeam: true,
     params: IdParams,
     query: PageOnly,
   }),
@@ -320,6 +371,7 @@ export const Routes = [
     method: 'GET',
     path: '/api-keys',
     permission: 'api_key:read',
+    narrowedByTeam: true,
     query: PageOnly,
   }),
   route({
@@ -328,6 +380,7 @@ export const Routes = [
     method: 'POST',
     path: '/api-keys',
     permission: 'api_key:create',
+    narrowedByTeam: true,
     body: CreateApiKeyBody,
   }),
   route({
@@ -336,6 +389,7 @@ export const Routes = [
     method: 'DELETE',
     path: '/api-keys/:id',
     permission: 'api_key:delete',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -344,6 +398,7 @@ export const Routes = [
     method: 'GET',
     path: '/service-accounts',
     permission: 'service_account:read',
+    narrowedByTeam: true,
     query: PageOnly,
   }),
   route({
@@ -352,6 +407,7 @@ export const Routes = [
     method: 'POST',
     path: '/service-accounts',
     permission: 'service_account:create',
+    narrowedByTeam: true,
     body: CreateServiceAccountBody,
   }),
   route({
@@ -360,6 +416,7 @@ export const Routes = [
     method: 'GET',
     path: '/service-accounts/:id',
     permission: 'service_account:read',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -368,6 +425,7 @@ export const Routes = [
     method: 'DELETE',
     path: '/service-accounts/:id',
     permission: 'service_account:delete',
+    narrowedByTeam: true,
     params: IdParams,
   }),
   route({
@@ -376,6 +434,7 @@ export const Routes = [
     method: 'POST',
     path: '/service-accounts/:id/tokens',
     permission: 'service_account:token',
+    narrowedByTeam: true,
     params: IdParams,
     body: IssueTokenBody,
   }),
@@ -385,6 +444,7 @@ export const Routes = [
     method: 'DELETE',
     path: '/service-accounts/:id/tokens/:token_id',
     permission: 'service_account:token',
+    narrowedByTeam: true,
     params: Type.Object({ id: Id, token_id: Id }),
   }),
   route({ name: 'auth.jwks', service: 'auth', method: 'GET', path: '/auth/jwks.json', permission: PUBLIC }),

@@ -1,6 +1,16 @@
 import type { Principal } from '@idp/contracts';
 import { describe, expect, it } from 'vitest';
-import { effectivePermissions, evaluate, isPermission, permissionCovers, refuseGrant } from './index.js';
+import {
+  effectivePermissions,
+  evaluate,
+  isPermission,
+  mayManage,
+  narrowToGrantor,
+  permissionCovers,
+  permissionOverlaps,
+  refuseGrant,
+  specialise,
+} from './index.js';
 
 const catalogue = {
   viewer: ['application:read', 'resource:*:read'],
@@ -25,9 +35,18 @@ describe('permissionCovers', () => {
     expect(permissionCovers('resource:read', 'resource:cache:read')).toBe(true);
     expect(permissionCovers('application:read', 'application:update')).toBe(false);
   });
-  it('meets a wildcard requirement with any grant of that shape', () => {
-    expect(permissionCovers('resource:database:read', 'resource:*:read')).toBe(true);
-    expect(permissionCovers('resource:database:create', 'resource:*:read')).toBe(false);
+  it('meets a wildcard requirement only with a wildcard grant (one type is not every type)', () => {
+    expect(permissionCovers('resource:database:read', 'resource:*:read')).toBe(false);
+    expect(permissionCovers('resource:*:read', 'resource:*:read')).toBe(true);
+    expect(permissionCovers('resource:read', 'resource:*:read')).toBe(true);
+    expect(permissionCovers('*:*', 'resource:*:read')).toBe(true);
+  });
+  it('meets an "any of" requirement with a grant of one matching value', () => {
+    expect(permissionOverlaps('resource:database:read', 'resource:*:read')).toBe(true);
+    expect(permissionOverlaps('resource:database:create', 'resource:*:read')).toBe(false);
+  });
+  it('specialises a wildcard requirement to one item’s type', () => {
+    expect(specialise('resource:*:read', 'cache')).toBe('resource:cache:read');
   });
   it('recognises well-formed permissions', () => {
     expect(isPermission('resource:database:read')).toBe(true);
@@ -53,6 +72,24 @@ describe('evaluate', () => {
     const p = principal([{ role: 'developer', scope: 'team:frontend' }]);
     expect(evaluate(p, catalogue, 'application:create', { team_id: 'frontend' }).allowed).toBe(true);
     expect(evaluate(p, catalogue, 'application:create', { team_id: 'backend' }).allowed).toBe(false);
+  });
+  it('never lets a team binding satisfy a check with no team (a tenant-wide route)', () => {
+    const p = principal([{ role: 'admin', scope: 'team:web' }]);
+    expect(evaluate(p, catalogue, 'api_key:create').allowed).toBe(false);
+    expect(evaluate(p, catalogue, 'metrics:read').allowed).toBe(false);
+    expect(evaluate(p, catalogue, 'api_key:create', { team_id: 'web' }).allowed).toBe(true);
+  });
+  it('lets any team binding pass the first check of a route whose owner narrows by team', () => {
+    const p = principal([{ role: 'developer', scope: 'team:web' }]);
+    expect(evaluate(p, catalogue, 'application:create', { anyTeam: true }).allowed).toBe(true);
+    expect(evaluate(p, catalogue, 'application:delete', { anyTeam: true }).allowed).toBe(false);
+  });
+  it('meets a wildcard requirement with one type only when the check means "any of"', () => {
+    const p = principal([{ role: 'developer', scope: 'tenant:t1' }]);
+    expect(evaluate(p, catalogue, 'resource:*:read').allowed).toBe(false);
+    expect(evaluate(p, catalogue, 'resource:*:read', { anyOf: true }).allowed).toBe(true);
+    const viewer = principal([{ role: 'viewer', scope: 'tenant:t1' }]);
+    expect(evaluate(viewer, catalogue, 'resource:*:read').allowed).toBe(true);
   });
   it('denies by default: unknown roles and missing grants', () => {
     expect(
@@ -98,5 +135,58 @@ describe('refuseGrant', () => {
     expect(refuseGrant(teamDev, catalogue, { role: 'admin', scope: 'team:web' })?.reason).toBe(
       'exceeds_own_permissions',
     );
+  });
+});
+
+describe('grants limited to the granter', () => {
+  const cat = {
+    ...catalogue,
+    keyadmin: ['api_key:read', 'api_key:create', 'api_key:delete', 'application:read'],
+  };
+  const teamAdmin = principal([{ role: 'admin', scope: 'team:web' }]);
+  const tenantAdmin = principal([{ role: 'admin', scope: 'tenant:t1' }]);
+
+  it('needs the management permission at the scope of each requested binding', () => {
+    expect(refuseGrant(teamAdmin, cat, { role: 'developer', scope: 'team:web' }, 'api_key:create')).toBe(
+      undefined,
+    );
+    expect(refuseGrant(teamAdmin, cat, { role: 'viewer', scope: 'tenant:t1' }, 'api_key:create')).toEqual({
+      reason: 'missing_permission',
+      binding: { role: 'viewer', scope: 'tenant:t1' },
+      permission: 'api_key:create',
+    });
+    const mixed = principal([
+      { role: 'keyadmin', scope: 'team:web' },
+      { role: 'viewer', scope: 'tenant:t1' },
+    ]);
+    expect(refuseGrant(mixed, cat, { role: 'viewer', scope: 'tenant:t1' }, 'api_key:create')?.reason).toBe(
+      'missing_permission',
+    );
+  });
+  it('lets a team admin manage only credentials it could grant', () => {
+    const own = [{ role: 'developer', scope: 'team:web' }];
+    const tenantWide = [{ role: 'admin', scope: 'tenant:t1' }];
+    const otherTeam = [{ role: 'viewer', scope: 'team:api' }];
+    expect(mayManage(teamAdmin, cat, own, 'api_key:delete')).toBe(true);
+    expect(mayManage(teamAdmin, cat, tenantWide, 'api_key:delete')).toBe(false);
+    expect(mayManage(teamAdmin, cat, otherTeam, 'api_key:read')).toBe(false);
+    expect(mayManage(teamAdmin, cat, [...own, ...otherTeam], 'api_key:read')).toBe(false);
+    expect(mayManage(tenantAdmin, cat, [...tenantWide, ...otherTeam], 'api_key:delete')).toBe(true);
+  });
+  it('never blocks management on a role that was removed from the catalogue', () => {
+    expect(mayManage(tenantAdmin, cat, [{ role: 'retired', scope: 'tenant:t1' }], 'api_key:delete')).toBe(
+      true,
+    );
+  });
+  it('narrows a credential to what its grantor can still grant', () => {
+    const bindings = [
+      { role: 'admin', scope: 'tenant:t1' },
+      { role: 'viewer', scope: 'team:web' },
+    ];
+    expect(narrowToGrantor(bindings, tenantAdmin, cat)).toEqual(bindings);
+    expect(narrowToGrantor(bindings, principal([{ role: 'viewer', scope: 'tenant:t1' }]), cat)).toEqual([
+      { role: 'viewer', scope: 'team:web' },
+    ]);
+    expect(narrowToGrantor(bindings, principal([]), cat)).toEqual([]);
   });
 });

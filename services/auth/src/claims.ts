@@ -1,6 +1,6 @@
 // Turns verified JWT claims into a principal, and jose's failures into 401s that say what was wrong.
 import { ApiError, type Principal, TokenClaims } from '@idp/contracts';
-import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { Compile } from 'typebox/compile';
 
 const claimsCheck = Compile(TokenClaims);
@@ -8,7 +8,7 @@ const claimsCheck = Compile(TokenClaims);
 export const unauthenticated = (message: string, reason: string) =>
   new ApiError('UNAUTHENTICATED', message, { reason });
 
-/** Checks the platform's claims (sub, tenant_id, roles, exp) whoever signed the token. */
+/** Checks the platform's claims (sub, tenant_id, roles, exp, iat) whoever signed the token. */
 export function principalFromClaims(payload: unknown): Principal {
   if (!claimsCheck.Check(payload)) {
     const first = [...claimsCheck.Errors(payload)][0];
@@ -26,6 +26,7 @@ export function principalFromClaims(payload: unknown): Principal {
     roles: claims.roles,
     credential: 'jwt',
     expires_at: claims.exp,
+    issued_at: claims.iat,
     ...(claims.email ? { email: claims.email } : {}),
     ...(claims.name ? { name: claims.name } : {}),
   };
@@ -33,9 +34,14 @@ export function principalFromClaims(payload: unknown): Principal {
 
 export function describeJoseError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof errors.JWTExpired) return unauthenticated('The token has expired', 'expired');
+  if (error instanceof errors.JWTExpired) {
+    if (error.claim === 'iat') return unauthenticated('The token is older than the accepted age', 'too_old');
+    return unauthenticated('The token has expired', 'expired');
+  }
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return unauthenticated('The token is not valid yet', 'not_yet_valid');
+    if (error.claim === 'iat' && error.reason === 'missing')
+      return unauthenticated("The token has no 'iat' (issued at) claim", 'missing_iat');
     return unauthenticated(`The token's '${error.claim}' claim is not accepted`, `invalid_${error.claim}`);
   }
   if (error instanceof errors.JOSEAlgNotAllowed) {
@@ -56,27 +62,39 @@ export interface ClaimsCheck {
   issuer: string;
   audience: string;
   clockToleranceS: number;
+  /** Oldest accepted token by its `iat`, which is therefore required. */
+  maxTokenAgeS: number;
 }
 
-/** Verifies a platform-shaped JWT against one key (or key set); any failure is a descriptive 401. */
-export async function verifyPlatformToken(
+/** Verifies signature, algorithm, issuer, audience, `exp`/`nbf` and age; any failure is a descriptive 401. */
+export async function verifyJwt(
   token: string,
   key: Uint8Array | JWTVerifyGetKey,
   check: ClaimsCheck,
-): Promise<Principal> {
+): Promise<JWTPayload> {
   const options = {
     algorithms: check.algorithms,
     issuer: check.issuer,
     audience: check.audience,
     clockTolerance: check.clockToleranceS,
-    requiredClaims: ['exp', 'sub'],
+    maxTokenAge: check.maxTokenAgeS,
+    requiredClaims: ['exp', 'iat'],
   };
   try {
     // Two calls only because jose types a key and a key resolver as separate overloads.
     const { payload } =
       typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
-    return principalFromClaims(payload);
+    return payload;
   } catch (error) {
     throw describeJoseError(error);
   }
+}
+
+/** Verifies a platform-shaped JWT against one key (or key set). */
+export async function verifyPlatformToken(
+  token: string,
+  key: Uint8Array | JWTVerifyGetKey,
+  check: ClaimsCheck,
+): Promise<Principal> {
+  return principalFromClaims(await verifyJwt(token, key, check));
 }

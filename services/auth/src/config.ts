@@ -22,6 +22,20 @@ export const AuthEnv = Type.Object({
    * with NODE_ENV=production; elsewhere a published development key stands in (key-encryption.ts).
    */
   IDP_AUTH_ENCRYPTION_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** Oldest accepted bearer token, counted from its (required) `iat`, whatever its `exp` says. */
+  IDP_JWT_MAX_AGE_S: Type.Integer({ minimum: 60, maximum: 30 * 86_400, default: 86_400 }),
+  /** Longest lifetime of an API key; keys created without `expires_at` get exactly this. */
+  IDP_API_KEY_MAX_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+  /** Most API keys one tenant may hold (403 QUOTA_EXCEEDED beyond). */
+  IDP_MAX_API_KEYS_PER_TENANT: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
+  /** Most service accounts one tenant may hold (403 QUOTA_EXCEEDED beyond). */
+  IDP_MAX_SERVICE_ACCOUNTS_PER_TENANT: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
+  /** Development only: accept an `http://` OIDC issuer and JWKS address (otherwise https is required). */
+  IDP_OIDC_ALLOW_HTTP: Type.Boolean({ default: false }),
+  /** Pins the JWKS address instead of taking discovery's (for providers that serve keys from another host). */
+  IDP_OIDC_JWKS_URI: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Longest pause between attempts to reach an unreachable identity provider (backoff from 1 s, doubling). */
+  IDP_OIDC_BACKOFF_MAX_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
 });
 export type AuthEnv = Static<typeof AuthEnv>;
 

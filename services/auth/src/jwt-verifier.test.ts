@@ -8,6 +8,7 @@ const verify = createJwtVerifier({
   issuer: DEFAULT_JWT_ISSUER,
   audience: DEFAULT_JWT_AUDIENCE,
   clockToleranceS: 5,
+  maxTokenAgeS: 3600,
 });
 
 async function reasonFor(token: string): Promise<unknown> {
@@ -46,6 +47,22 @@ describe('JWT verification', () => {
     ['unsigned (alg none)', { alg: 'none' as const }, 'algorithm_not_allowed'],
   ])('refuses a token %s', async (_label, options, reason) => {
     expect(await reasonFor(await mintToken({ sub: 'alice', tenant: 'acme', ...options }))).toBe(reason);
+  });
+
+  it('refuses a token without iat, or older than the maximum age even though it has not expired', async () => {
+    expect(
+      await reasonFor(await mintToken({ sub: 'alice', tenant: 'acme', extraClaims: { iat: undefined } })),
+    ).toBe('missing_iat');
+    const now = Math.floor(Date.now() / 1000);
+    const old = await mintToken({
+      sub: 'alice',
+      tenant: 'acme',
+      expiresInSeconds: 365 * 86_400,
+      extraClaims: { iat: now - 2 * 3600 },
+    });
+    expect(await reasonFor(old)).toBe('too_old');
+    const future = await mintToken({ sub: 'alice', tenant: 'acme', extraClaims: { iat: now + 600 } });
+    expect(await reasonFor(future)).toBe('invalid_iat');
   });
 
   it('tolerates the configured clock skew', async () => {

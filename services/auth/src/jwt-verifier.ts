@@ -8,6 +8,7 @@ export interface JwtVerifierOptions {
   issuer: string;
   audience: string;
   clockToleranceS: number;
+  maxTokenAgeS: number;
 }
 
 export function createJwtVerifier(options: JwtVerifierOptions) {

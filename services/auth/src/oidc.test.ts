@@ -57,7 +57,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => provider.listen(port, '127.0.0.1', resolve));
   published.push(await makeKey('rsa-1', 'RS256'), await makeKey('ec-1', 'ES256'));
-  h = await startAuthHarness({ IDP_OIDC_ISSUER: issuer, IDP_OIDC_JWKS_COOLDOWN_MS: '0' });
+  // A local provider speaks http: allowed only through the explicit development flag.
+  h = await startAuthHarness(
+    { IDP_OIDC_ISSUER: issuer, IDP_OIDC_JWKS_COOLDOWN_MS: '0', IDP_OIDC_ALLOW_HTTP: 'true' },
+    {
+      oidc: {
+        groups: {
+          'acme-platform-admins': { tenant: 'acme', roles: [{ role: 'admin', scope: 'tenant:acme' }] },
+          'acme-web': { tenant: 'acme', roles: [{ role: 'developer', scope: 'team:web' }] },
+          'globex-viewers': { tenant: 'globex', roles: [{ role: 'viewer', scope: 'tenant:globex' }] },
+        },
+      },
+    },
+  );
 });
 afterAll(async () => {
   await h?.close();
@@ -114,7 +126,41 @@ describe('OIDC tokens', () => {
     });
     expect(await authenticate(await sign(published[0]!, { tenant_id: undefined }))).toMatchObject({
       ok: false,
-      error: { details: { reason: 'invalid_claims' } },
+      error: { code: 'UNAUTHENTICATED', details: { reason: 'no_tenant' } },
+    });
+  });
+});
+
+describe('OIDC tokens of an ordinary enterprise provider (no custom claims)', () => {
+  const enterprise = (claims: Record<string, unknown>) =>
+    sign(published[0]!, { tenant_id: undefined, roles: undefined, ...claims });
+
+  it('takes the tenant and the role bindings from the mapped groups', async () => {
+    expect(await authenticate(await enterprise({ groups: ['acme-web', 'unrelated'] }))).toMatchObject({
+      ok: true,
+      data: { sub: 'sso-user', tenant_id: 'acme', roles: [{ role: 'developer', scope: 'team:web' }] },
+    });
+  });
+
+  it('refuses, rather than guesses, a token whose groups name no tenant or several', async () => {
+    expect(await authenticate(await enterprise({ groups: ['unrelated'] }))).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', details: { reason: 'no_tenant' } },
+    });
+    expect(await authenticate(await enterprise({ groups: ['acme-web', 'globex-viewers'] }))).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED', details: { reason: 'ambiguous_tenant' } },
+    });
+  });
+
+  it('lets a tenant claim pick among the groups, ignoring the other tenant’s', async () => {
+    const token = await enterprise({
+      tenant_id: 'globex',
+      groups: ['acme-platform-admins', 'globex-viewers'],
+    });
+    expect(await authenticate(token)).toMatchObject({
+      ok: true,
+      data: { tenant_id: 'globex', roles: [{ role: 'viewer', scope: 'tenant:globex' }] },
     });
   });
 });

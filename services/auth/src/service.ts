@@ -1,4 +1,5 @@
 // Starts the auth service on an open NATS connection; main.ts and tests both use this.
+import { type GatewayConfig, loadGatewayConfig } from '@idp/config';
 import { ControlSubjects, type RevocationNotice, type RouteDef, Routes, RpcSubjects } from '@idp/contracts';
 import { encodeJson, serveJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
@@ -9,6 +10,7 @@ import { createAuthenticator } from './authenticate.js';
 import type { AuthEnv } from './config.js';
 import { credentialRoutes } from './credential-routes.js';
 import { KvMirror, openCredentialBuckets } from './credential-store.js';
+import { type GrantedCredential, type GrantorRights, Grantors } from './grantors.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { encryptionKeyFromEnv, importEncryptionKey } from './key-encryption.js';
 import { createOidcVerifier } from './oidc-verifier.js';
@@ -18,25 +20,37 @@ import { createTokenRouter, type TokenVerifier } from './token-router.js';
 
 export const AUTH_QUEUE = 'auth';
 
+/**
+ * `gateway` is the parsed config/gateway.yaml (its `oidc:` mapping); when a caller passes none it is
+ * read from IDP_CONFIG.
+ */
 export async function startAuthService(
   nc: NatsConnection,
   env: AuthEnv,
   roles: RoleCatalogue,
   logger: Logger,
+  gateway?: Pick<GatewayConfig, 'oidc'>,
 ) {
+  const { oidc } = gateway ?? (await loadGatewayConfig(env.IDP_CONFIG));
   const encryption = encryptionKeyFromEnv(env);
   if (encryption.development)
     logger.warn(
       'IDP_AUTH_ENCRYPTION_KEY is not set: the signing key is stored under the development key (not for production)',
     );
   if (!env.IDP_JWT_SECRET)
-    logger.info('IDP_JWT_SECRET is not set: HS256 user tokens are off (OIDC, API keys and service accounts work)');
+    logger.info(
+      'IDP_JWT_SECRET is not set: HS256 user tokens are off (OIDC, API keys and service accounts work)',
+    );
   const buckets = await openCredentialBuckets(nc);
   const credentials = new KvMirror<StoredApiKey | StoredServiceAccount>(buckets.credentials, logger);
   const revoked = new KvMirror<RevokedToken>(buckets.revoked, logger);
   await Promise.all([credentials.start(), revoked.start()]);
 
-  const apiKeys = new ApiKeys(credentials as KvMirror<StoredApiKey>);
+  const grantors = new Grantors(credentials as KvMirror<GrantedCredential | GrantorRights>, roles);
+  const apiKeys = new ApiKeys(credentials as KvMirror<StoredApiKey>, grantors, {
+    maxTtlDays: env.IDP_API_KEY_MAX_TTL_DAYS,
+    maxPerTenant: env.IDP_MAX_API_KEYS_PER_TENANT,
+  });
   const signingKey = await loadSigningKey(
     buckets.credentials,
     await importEncryptionKey(encryption.raw),
@@ -46,15 +60,15 @@ export async function startAuthService(
     credentials as KvMirror<StoredServiceAccount>,
     revoked,
     signingKey,
+    grantors,
     {
       issuer: env.IDP_SERVICE_TOKEN_ISSUER,
       audience: env.IDP_JWT_AUDIENCE,
       defaultTtlS: env.IDP_SERVICE_TOKEN_TTL_S,
       clockToleranceS: env.IDP_JWT_CLOCK_SKEW_S,
+      maxTokenAgeS: env.IDP_JWT_MAX_AGE_S,
+      maxPerTenant: env.IDP_MAX_SERVICE_ACCOUNTS_PER_TENANT,
     },
-  );
-  const authenticate = createAuthenticator(createTokenRouter(tokenVerifiers(env, serviceAccounts)), (key) =>
-    apiKeys.authenticate(key),
   );
   const announceRevocation = (notice: Omit<RevocationNotice, 'revoked_at'>) => {
     nc.publish(
@@ -63,6 +77,19 @@ export async function startAuthService(
     );
     logger.info(notice, 'credential revoked');
   };
+  const routeToken = createTokenRouter(tokenVerifiers(env, serviceAccounts, oidc));
+  // A user's newer token may show fewer roles: what it created is narrowed, and caches drop it.
+  const verifyBearer = async (token: string) => {
+    const principal = await routeToken(token);
+    void grantors
+      .observe(principal)
+      .then((changed) => {
+        for (const c of changed) announceRevocation({ tenant_id: c.tenant_id, credential_id: c.id });
+      })
+      .catch((error) => logger.warn({ err: error }, 'could not record a grantor’s current rights'));
+    return principal;
+  };
+  const authenticate = createAuthenticator(verifyBearer, (key) => apiKeys.authenticate(key));
 
   const serve = (subject: string, handler: Parameters<typeof serveJson>[2]) =>
     serveJson(nc, subject, handler, { queue: AUTH_QUEUE, logger });
@@ -95,8 +122,13 @@ export async function startAuthService(
 }
 
 /** Issuer → the verifier its tokens must pass. HS256 only when IDP_JWT_SECRET is set on purpose. */
-function tokenVerifiers(env: AuthEnv, serviceAccounts: ServiceAccounts): Map<string, TokenVerifier> {
+function tokenVerifiers(
+  env: AuthEnv,
+  serviceAccounts: ServiceAccounts,
+  oidc: GatewayConfig['oidc'],
+): Map<string, TokenVerifier> {
   const clockToleranceS = env.IDP_JWT_CLOCK_SKEW_S;
+  const maxTokenAgeS = env.IDP_JWT_MAX_AGE_S;
   const verifiers = new Map<string, TokenVerifier>([
     [env.IDP_SERVICE_TOKEN_ISSUER, (token) => serviceAccounts.authenticate(token)],
   ]);
@@ -108,6 +140,7 @@ function tokenVerifiers(env: AuthEnv, serviceAccounts: ServiceAccounts): Map<str
         issuer: env.IDP_JWT_ISSUER,
         audience: env.IDP_JWT_AUDIENCE,
         clockToleranceS,
+        maxTokenAgeS,
       }),
     );
   }
@@ -118,7 +151,12 @@ function tokenVerifiers(env: AuthEnv, serviceAccounts: ServiceAccounts): Map<str
         issuer: env.IDP_OIDC_ISSUER,
         audience: env.IDP_OIDC_AUDIENCE ?? env.IDP_JWT_AUDIENCE,
         clockToleranceS,
+        maxTokenAgeS,
         jwksCooldownMs: env.IDP_OIDC_JWKS_COOLDOWN_MS,
+        allowHttp: env.IDP_OIDC_ALLOW_HTTP,
+        ...(env.IDP_OIDC_JWKS_URI ? { jwksUri: env.IDP_OIDC_JWKS_URI } : {}),
+        backoffMaxMs: env.IDP_OIDC_BACKOFF_MAX_MS,
+        mapping: oidc,
       }),
     );
   }

@@ -1,9 +1,15 @@
-// Resource reads: all types or one type, never deleted ones, always the caller's tenant only.
+// Resource reads: all types or one type, never deleted ones, always the caller's tenant only, and only
+// the types the caller may read (a role limited to databases sees databases, not every type).
 import type { RpcRequest } from '@idp/contracts';
+import { specialise } from '@idp/rbac';
 import { teamAllows } from '../access.js';
 import { loadResource, resourceTypeOf } from '../commands/resources.js';
 import type { Deps } from '../deps.js';
 import { byCreatedAt, type Handler, ok, okPage, tenantOf } from '../handler-kit.js';
+
+/** The route's permission made exact for one resource (`resource:*:read` → `resource:cache:read`). */
+const forItem = (req: RpcRequest, type: string): RpcRequest =>
+  req.permission ? { ...req, permission: specialise(req.permission, type) } : req;
 
 function listOf(req: RpcRequest, deps: Deps, type?: string) {
   const { team_id, status } = req.query as { team_id?: string; status?: string };
@@ -11,7 +17,7 @@ function listOf(req: RpcRequest, deps: Deps, type?: string) {
     .list(tenantOf(req))
     .filter(
       (r) =>
-        teamAllows(req, deps, r.team_id) &&
+        teamAllows(forItem(req, r.type), deps, r.team_id) &&
         (status === undefined ? r.status !== 'deleted' : r.status === status) &&
         (type === undefined || r.type === type) &&
         (team_id === undefined || r.team_id === team_id),
