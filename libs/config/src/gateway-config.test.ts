@@ -10,6 +10,7 @@ describe('gateway config', () => {
 
   it('fills defaults for an empty file', () => {
     expect(parseGatewayConfig('').http.backend_timeout_ms).toBe(5000);
+    expect(parseGatewayConfig('').http.max_json_depth).toBe(32);
   });
 
   it('names the bad key', () => {

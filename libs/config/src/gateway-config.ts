@@ -48,6 +48,8 @@ export const GatewayConfig = Type.Object(
         cors_origins: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
         body_limit_bytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, default: 1_048_576 }),
         backend_timeout_ms: Type.Integer({ minimum: 100, maximum: 120_000, default: 5_000 }),
+        /** Deepest nesting of objects/arrays accepted in a JSON body (400 VALIDATION_ERROR beyond). */
+        max_json_depth: Type.Integer({ minimum: 2, maximum: 256, default: 32 }),
       },
       { additionalProperties: false, default: {} },
     ),

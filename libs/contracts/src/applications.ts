@@ -1,14 +1,28 @@
 // Applications and their desired/actual state (spec §3.2.1).
 import Type, { type Static } from 'typebox';
-import { Description, Id, Name, Timestamp } from './common.js';
+import {
+  Description,
+  Id,
+  Name,
+  NOT_A_PROTOTYPE_KEY,
+  StoredDataLimits,
+  Timestamp,
+  withinJsonBytes,
+} from './common.js';
 
-export const EnvVars = Type.Record(
-  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]{0,127}$' }),
-  Type.String({ maxLength: 4096 }),
-  {
-    maxProperties: 200,
-    additionalProperties: false,
-  },
+export const EnvVars = withinJsonBytes(
+  Type.Record(
+    Type.String({
+      pattern: `^${NOT_A_PROTOTYPE_KEY}[A-Za-z_][A-Za-z0-9_]{0,${StoredDataLimits.envKeyLength - 1}}$`,
+    }),
+    Type.String({ maxLength: StoredDataLimits.envValueLength }),
+    {
+      maxProperties: StoredDataLimits.envKeys,
+      additionalProperties: false,
+      description: `at most ${StoredDataLimits.envKeys} variables and ${StoredDataLimits.envBytes} bytes as JSON`,
+    },
+  ),
+  StoredDataLimits.envBytes,
 );
 
 export const ComputeResources = Type.Object(

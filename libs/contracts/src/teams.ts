@@ -1,6 +1,14 @@
 // Teams and their members (spec §3.2.4), and the user profile.
 import Type, { type Static } from 'typebox';
-import { Description, Id, Name, Timestamp } from './common.js';
+import {
+  Description,
+  Id,
+  Name,
+  NOT_A_PROTOTYPE_KEY,
+  StoredDataLimits,
+  Timestamp,
+  withinJsonBytes,
+} from './common.js';
 
 export const TeamMember = Type.Object({
   user_id: Type.String({ minLength: 1, maxLength: 128 }),
@@ -49,13 +57,30 @@ export const UserProfile = Type.Object({
 });
 export type UserProfile = Static<typeof UserProfile>;
 
+/** Replaces the stored preferences as a whole (PUT semantics: keys left out are removed). */
+export const Preferences = withinJsonBytes(
+  Type.Record(
+    // A pattern, not maxLength: TypeBox keeps only a pattern of a record's key schema.
+    Type.String({
+      pattern: `^${NOT_A_PROTOTYPE_KEY}[^\\u0000-\\u001f]{1,${StoredDataLimits.preferenceKeyLength}}$`,
+    }),
+    Type.Unknown(),
+    {
+      maxProperties: StoredDataLimits.preferencesKeys,
+      additionalProperties: false,
+      description:
+        `Replaces the stored preferences as a whole; at most ${StoredDataLimits.preferencesKeys} keys ` +
+        `and ${StoredDataLimits.preferencesBytes} bytes as JSON`,
+    },
+  ),
+  StoredDataLimits.preferencesBytes,
+);
+
 export const UpdateUserProfileBody = Type.Object(
   {
     display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-    preferences: Type.Optional(
-      Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 }),
-    ),
+    preferences: Type.Optional(Preferences),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,9 +1,10 @@
 // Typed request/reply over NATS: callers get decoded replies or an ApiError; responders get decoded
 // requests and have every thrown error turned into a reply, so a request never waits for a timeout
 // because a handler failed.
-import { ApiError, type RpcReply, type RpcRequest } from '@idp/contracts';
+import { ApiError, type ErrorBody, type RpcReply, type RpcRequest } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
 import {
+  InvalidArgumentError,
   type Msg,
   type NatsConnection,
   RequestError,
@@ -12,6 +13,7 @@ import {
 } from '@nats-io/transport-node';
 import { decodeJson, encodeJson } from './codec.js';
 import { contextFromMsg, contextHeaders, type RequestContext } from './context.js';
+import { oversizedReply } from './oversized-reply.js';
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -25,8 +27,20 @@ export async function requestJson(
   body: unknown,
   options: RequestOptions = {},
 ): Promise<unknown> {
+  let data: Uint8Array;
   try {
-    const reply = await nc.request(subject, encodeJson(body), {
+    data = encodeJson(body);
+  } catch (error) {
+    // Only input can be this odd (a cycle, or nested deeper than the stack): the caller's problem.
+    throw new ApiError(
+      'VALIDATION_ERROR',
+      'The request cannot be encoded as JSON',
+      { subject },
+      { cause: error },
+    );
+  }
+  try {
+    const reply = await nc.request(subject, data, {
       timeout: options.timeoutMs ?? 5_000,
       headers: contextHeaders(options.context),
     });
@@ -37,6 +51,14 @@ export async function requestJson(
 }
 
 function natsRequestFailure(subject: string, error: unknown): ApiError {
+  if (isMaxPayloadError(error)) {
+    return new ApiError(
+      'PAYLOAD_TOO_LARGE',
+      'The request is too large to forward to the service',
+      { subject },
+      { cause: error },
+    );
+  }
   if (error instanceof RequestError && error.isNoResponders()) {
     return new ApiError(
       'SERVICE_UNAVAILABLE',
@@ -88,7 +110,9 @@ export interface ServeOptions {
 
 /**
  * Answers JSON requests on a subject in a queue group. The handler's return value is the reply;
- * an ApiError becomes `{ok:false, error}`, anything else an INTERNAL_ERROR that is logged.
+ * an ApiError becomes `{ok:false, error}`, anything else an INTERNAL_ERROR that is logged. A reply
+ * that cannot be sent (too large for NATS, not encodable) is answered with a small error instead:
+ * nothing a request makes a handler return or throw may escape as an unhandled rejection.
  */
 export function serveJson(
   nc: NatsConnection,
@@ -103,26 +127,54 @@ export function serveJson(
         options.logger.error({ err, subject }, 'subscription failed');
         return;
       }
-      void answer(msg, handler, options.logger);
+      answer(nc, msg, handler, options.logger).catch((error: unknown) => {
+        options.logger.error({ err: error, subject: msg.subject }, 'could not answer a request');
+      });
     },
   });
 }
 
-async function answer(msg: Msg, handler: RequestHandler, logger: Logger): Promise<void> {
+async function answer(nc: NatsConnection, msg: Msg, handler: RequestHandler, logger: Logger): Promise<void> {
   const context = contextFromMsg(msg);
+  const log = () => logger.child({ request_id: context.requestId, subject: msg.subject });
   let reply: unknown;
   try {
     reply = await handler(decodeJson(msg.data), context, msg);
   } catch (error) {
-    reply = {
-      ok: false,
-      error: toErrorBody(error, logger.child({ request_id: context.requestId, subject: msg.subject })),
-    };
+    reply = failure(toErrorBody(error, log()));
   }
-  if (msg.reply) msg.respond(encodeJson(reply), { headers: contextHeaders(context) });
+  if (!msg.reply) return;
+  const headers = contextHeaders(context);
+  let data: Uint8Array;
+  try {
+    data = encodeJson(reply);
+  } catch (error) {
+    data = encodeJson(failure(toErrorBody(error, log())));
+  }
+  const limit = nc.info?.max_payload;
+  const size = data.length;
+  if (limit !== undefined && size + HEADERS_ALLOWANCE_BYTES > limit) {
+    log().warn({ size_bytes: size, limit_bytes: limit }, 'reply too large for NATS, answering 413');
+    data = encodeJson(failure(oversizedReply(reply, size, limit).toBody()));
+  }
+  try {
+    msg.respond(data, { headers });
+  } catch (error) {
+    // Still too large (the server's limit changed under us) or the connection is closing.
+    if (!isMaxPayloadError(error)) throw error;
+    msg.respond(encodeJson(failure(oversizedReply(reply, size, limit ?? size).toBody())), { headers });
+  }
 }
 
-function toErrorBody(error: unknown, logger: Logger) {
+/** Room for the context headers (request id, traceparent), which take well under this much. */
+const HEADERS_ALLOWANCE_BYTES = 512;
+
+const failure = (error: ErrorBody) => ({ ok: false, error });
+
+const isMaxPayloadError = (error: unknown) =>
+  error instanceof InvalidArgumentError && /max_payload/.test(error.message);
+
+function toErrorBody(error: unknown, logger: Logger): ErrorBody {
   if (error instanceof ApiError) return error.toBody();
   if (error instanceof SyntaxError)
     return new ApiError('VALIDATION_ERROR', 'The request body is not valid JSON').toBody();

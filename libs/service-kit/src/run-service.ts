@@ -1,9 +1,11 @@
 // Runs a service: a failed start is logged as one fatal line and exits 1; SIGTERM/SIGINT stop it once
-// (a second signal while stopping is ignored), bounded so a stuck drain cannot hang a rollout.
+// (a second signal while stopping is ignored), bounded so a stuck drain cannot hang a rollout; an
+// error that escapes every handler is logged, never fatal (last-resort.ts).
 
 import type { Server } from 'node:http';
 import type { Logger } from '@idp/observability';
 import { startHealthServer } from './health-server.js';
+import { installLastResortHandlers } from './last-resort.js';
 
 export interface ServiceHandle {
   stop(): Promise<void>;
@@ -25,6 +27,7 @@ export async function runService(
   options: RunServiceOptions,
 ): Promise<void> {
   const { logger } = options;
+  installLastResortHandlers(logger);
   let stopping = false;
   let handle: ServiceHandle;
   let health: Server | undefined;

@@ -20,6 +20,24 @@ describe('runService', () => {
   });
 });
 
+describe('last-resort handlers', () => {
+  it('logs an unhandled rejection and an uncaught exception and keeps serving', async () => {
+    const port = await freePort();
+    const proc = await startServiceProcess({
+      name: 'fixture',
+      entry,
+      env: { ESCAPE_ERRORS: '1', HEALTH_PORT: String(port) },
+    });
+    await proc.waitForOutput(/"msg":"still serving"/);
+    expect(proc.output()).toMatch(
+      /unhandled promise rejection[\s\S]*escaped rejection|escaped rejection[\s\S]*unhandled promise rejection/,
+    );
+    expect(proc.output()).toMatch(/uncaught exception/);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    await proc.stop();
+  });
+});
+
 describe('health listener', () => {
   it('serves /healthz and /readyz on IDP_HEALTH_PORT-style ports when asked', async () => {
     const port = await freePort();

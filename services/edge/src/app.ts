@@ -14,6 +14,7 @@ import { createAuthGate } from './auth-gate.js';
 import { requestIdFrom, validTraceparent } from './envelope.js';
 import { installErrorHandling } from './error-handling.js';
 import { readiness } from './health.js';
+import { installJsonBodyParser } from './json-body.js';
 import { createEdgeMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimitGate } from './rate-limit/index.js';
@@ -73,7 +74,7 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
       'request',
     );
   });
-  acceptEmptyJsonBodies(app);
+  installJsonBodyParser(app, { maxDepth: config.http.max_json_depth });
   installErrorHandling(app, logger);
   if (config.http.cors_origins.length > 0) {
     const any = config.http.cors_origins.includes('*');
@@ -149,23 +150,4 @@ export function assertRoutesDeclarePermissions(
       throw new Error(`public route ${route.method} ${route.path} must be answered by the edge itself`);
     }
   }
-}
-
-/** POST /deploy with `Content-Type: application/json` and no body means "no options", not an error. */
-function acceptEmptyJsonBodies(app: FastifyInstance) {
-  // JSON only: fastify's default text/plain parser would let a text body reach validation as a string.
-  app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = (body as string).trim();
-    if (text === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      const error = Object.assign(new SyntaxError('invalid JSON'), {
-        code: 'FST_ERR_CTP_INVALID_JSON_BODY',
-        statusCode: 400,
-      });
-      done(error, undefined);
-    }
-  });
 }

@@ -75,15 +75,27 @@ function rejectUnknownQuery(query: unknown): Record<string, unknown> {
   return {};
 }
 
-function check(compiled: { check: Validator }, value: unknown, location: Location): unknown {
+interface SchemaError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: unknown;
+  message: string;
+}
+
+function check(compiled: { schema: TSchema; check: Validator }, value: unknown, location: Location): unknown {
   if (compiled.check.Check(value)) return value;
-  const errors = [...compiled.check.Errors(value)];
+  const errors = [...compiled.check.Errors(value)] as SchemaError[];
   // The deepest error names the field best; anyOf/boolean wrappers only repeat it.
   const best = errors.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'boolean') ?? errors[0];
   const field = fieldName(location, best);
-  const reason =
-    best?.keyword === 'additionalProperties'
-      ? 'is not a known field'
+  const allowed = best ? allowedValues(compiled.schema, best) : undefined;
+  const reason = allowed
+    ? `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`
+    : best?.keyword === 'additionalProperties'
+      ? isRecord(schemaAt(compiled.schema, best.schemaPath))
+        ? 'is not an allowed key'
+        : 'is not a known field'
       : best?.keyword === 'required'
         ? 'is required'
         : (best?.message ?? 'is invalid');
@@ -91,13 +103,42 @@ function check(compiled: { check: Validator }, value: unknown, location: Locatio
     field,
     reason,
     location,
+    ...(allowed ? { allowed } : {}),
   });
 }
 
-function fieldName(
-  location: Location,
-  error: { instancePath: string; keyword: string; params: unknown } | undefined,
-): string {
+/**
+ * For a value outside an enum or a union of literals: the values that are allowed. TypeBox reports a
+ * union of literals as one `const` error per member, so the union (the error's parent schema) is read.
+ */
+function allowedValues(root: TSchema, error: SchemaError): unknown[] | undefined {
+  if (error.keyword === 'enum') {
+    return (error.params as { allowedValues?: unknown[] }).allowedValues;
+  }
+  if (error.keyword !== 'const') return undefined;
+  const union = schemaAt(root, error.schemaPath.split('/').slice(0, -2).join('/')) as
+    | { anyOf?: Array<{ const?: unknown }> }
+    | undefined;
+  const members = union?.anyOf;
+  if (!members?.every((m) => 'const' in m))
+    return [(error.params as { allowedValue?: unknown }).allowedValue];
+  return members.map((m) => m.const);
+}
+
+/** The schema a `#/properties/a/anyOf/0`-style path points to inside `root`. */
+function schemaAt(root: unknown, schemaPath: string): unknown {
+  let node = root;
+  for (const segment of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment.replaceAll('~1', '/').replaceAll('~0', '~')];
+  }
+  return node;
+}
+
+const isRecord = (schema: unknown) =>
+  typeof schema === 'object' && schema !== null && 'patternProperties' in schema;
+
+function fieldName(location: Location, error: SchemaError | undefined): string {
   const path = (error?.instancePath ?? '').slice(1).replaceAll('/', '.');
   const params = (error?.params ?? {}) as Record<string, unknown>;
   if (error?.keyword === 'required') {

@@ -1,8 +1,10 @@
 // Route name → handler, and the one wildcard subscription that answers every platform route.
-import { ApiError, type RouteName, RpcRequest, RpcSubjects } from '@idp/contracts';
+import { ApiError, type RouteDef, type RouteName, Routes, RpcRequest, RpcSubjects } from '@idp/contracts';
 import { serveJson } from '@idp/nats';
 import type { Subscription } from '@nats-io/transport-node';
 import { Compile } from 'typebox/compile';
+import { assertRoutePermission } from './access.js';
+import { compileBodyChecks } from './body-check.js';
 import { deployApplication, restartApplication, rollbackApplication } from './commands/app-operations.js';
 import {
   createApplication,
@@ -14,7 +16,6 @@ import { cancelOperation } from './commands/operations.js';
 import { createResource, deleteResource, updateResource } from './commands/resources.js';
 import { addTeamMember, createTeam } from './commands/teams.js';
 import { getMe, updateMe } from './commands/users.js';
-import { assertRoutePermission } from './access.js';
 import type { Deps } from './deps.js';
 import type { Handler } from './handler-kit.js';
 import {
@@ -69,6 +70,7 @@ export const HANDLERS: Partial<Record<RouteName, Handler>> = {
 };
 
 const checkRequest = Compile(RpcRequest);
+const checkBody = compileBodyChecks(Routes as readonly RouteDef[]);
 const PREFIX = RpcSubjects.platform('');
 
 export const PLATFORM_QUEUE = 'platform';
@@ -83,6 +85,7 @@ export function servePlatform(deps: Deps): Subscription {
       const handler = HANDLERS[name];
       if (!handler) throw new ApiError('NOT_FOUND', `No platform route '${name}'`, { route: name });
       if (!checkRequest.Check(request)) throw new ApiError('VALIDATION_ERROR', 'Malformed platform request');
+      checkBody(name, request);
       assertRoutePermission(name, request, deps);
       const started = performance.now();
       const reply = await handler(request, deps);

@@ -1,3 +1,4 @@
+import { StoredDataLimits } from '@idp/contracts';
 import { describe, expect, it } from 'vitest';
 import { type ApplicationEvent, type ApplicationState, applyApplication } from './application.js';
 import { AggregateTypes, makeEvent } from './stored-event.js';
@@ -86,5 +87,23 @@ describe('application fold', () => {
 
   it('marks deletion', () => {
     expect(fold([created, ev('application.deleted', {})])?.deleted).toBe(true);
+  });
+  it('keeps only the newest deployments in the history, however often it is deployed', () => {
+    let app = fold([created]);
+    const deploys = StoredDataLimits.deploymentHistory + 20;
+    for (let i = 1; i <= deploys; i++) {
+      app = applyApplication(
+        app,
+        ev('application.operation_finished', {
+          operation_id: `op_${i}`,
+          outcome: 'succeeded',
+          status: 'deployed',
+          deployed_version: `v${i}`,
+        }),
+      );
+    }
+    expect(app?.deployment_history).toHaveLength(StoredDataLimits.deploymentHistory);
+    expect(app?.deployment_history.at(-1)?.version).toBe(`v${deploys}`);
+    expect(app?.deployment_history[0]?.version).toBe('v21');
   });
 });

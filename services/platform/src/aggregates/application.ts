@@ -1,10 +1,11 @@
 // The application aggregate: its events and the fold that turns them into the public Application.
-import type {
-  ActualState,
-  Application,
-  ApplicationStatus,
-  DesiredState,
-  OperationKind,
+import {
+  type ActualState,
+  type Application,
+  type ApplicationStatus,
+  type DesiredState,
+  type OperationKind,
+  StoredDataLimits,
 } from '@idp/contracts';
 import type { StoredEvent } from './stored-event.js';
 
@@ -99,10 +100,11 @@ function finishOperation(
   if (next.active_operation_id === data.operation_id) result.active_operation_id = null;
   if (data.actual_state) result.actual_state = data.actual_state;
   if (data.deployed_version) {
+    // Only the newest are kept: an application deployed for years must still fit in one reply.
     result.deployment_history = [
       ...next.deployment_history,
       { version: data.deployed_version, operation_id: data.operation_id, deployed_at: at },
-    ];
+    ].slice(-StoredDataLimits.deploymentHistory);
   }
   return result;
 }

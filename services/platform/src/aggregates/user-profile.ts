@@ -1,4 +1,5 @@
-// The user-profile aggregate, one per (tenant, sub): only what the user chose to set.
+// The user-profile aggregate, one per (tenant, sub): only what the user chose to set. Preferences
+// are replaced as a whole by each update (PUT), and bounded by the contract (StoredDataLimits).
 import type { StoredEvent } from './stored-event.js';
 
 export type UserProfileEvent = StoredEvent<
@@ -28,9 +29,8 @@ export function applyUserProfile(
   return {
     display_name: event.data.display_name ?? base.display_name,
     email: event.data.email ?? base.email,
-    preferences: event.data.preferences
-      ? { ...base.preferences, ...event.data.preferences }
-      : base.preferences,
+    // Replaced, never merged: a merge would let a profile grow past what one reply can carry.
+    preferences: event.data.preferences ?? base.preferences,
     version: base.version + 1,
     updated_at: event.at,
   };

@@ -44,10 +44,14 @@ export function rollbackParams(app: ApplicationState, input: RollbackBody): Reco
   let target: string | undefined;
   if (input.version !== undefined) {
     if (!versions.includes(input.version)) {
-      throw new ApiError('VALIDATION_ERROR', `Version '${input.version}' was never deployed`, {
-        field: 'version',
-        reason: 'not in deployment history',
-      });
+      throw new ApiError(
+        'VALIDATION_ERROR',
+        `Version '${input.version}' was never deployed (or is older than the deployments kept)`,
+        {
+          field: 'version',
+          reason: 'not in deployment history',
+        },
+      );
     }
     if (input.version === current) {
       throw new ApiError('VALIDATION_ERROR', `Version '${input.version}' is already running`, {

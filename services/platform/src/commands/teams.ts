@@ -1,5 +1,11 @@
 // Team commands: create (the caller becomes owner) and add a member.
-import { type AddTeamMemberBody, type CreateTeamBody, conflict } from '@idp/contracts';
+import {
+  type AddTeamMemberBody,
+  ApiError,
+  type CreateTeamBody,
+  conflict,
+  StoredDataLimits,
+} from '@idp/contracts';
 import { assertTeamAccess } from '../access.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import {
@@ -41,6 +47,13 @@ export const addTeamMember: Handler = async (req, deps) => {
     assertTeamAccess(req, deps, team.state.id);
     if (team.state.members.some((m) => m.user_id === input.user_id)) {
       throw conflict(`User '${input.user_id}' is already a member of the team`, { user_id: input.user_id });
+    }
+    if (team.state.members.length >= StoredDataLimits.teamMembers) {
+      throw new ApiError('QUOTA_EXCEEDED', `A team has at most ${StoredDataLimits.teamMembers} members`, {
+        quota: 'team_members',
+        limit: StoredDataLimits.teamMembers,
+        used: team.state.members.length,
+      });
     }
     const event = makeEvent(ref(req, AggregateTypes.team, id), 'team.member_added', {
       user_id: input.user_id,
