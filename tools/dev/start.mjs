@@ -1,14 +1,20 @@
-// `npm start`: the whole system on one machine. Installs dependencies when missing, starts an
-// embedded nats-server with JetStream when NATS_URL answers nothing, starts every service with
-// prefixed logs, prints where things are, and stops everything on Ctrl-C.
+// `npm start`: the whole system on one machine. Installs dependencies when missing, makes the NATS
+// operator-mode setup in IDP_NATS_DIR (default .data/nats) once, starts an embedded nats-server from it
+// when NATS_URL answers nothing (or answers without authentication), runs the setup step, starts every
+// service with its own NATS credentials and prefixed logs, prints where things are, and stops
+// everything on Ctrl-C. Development has the production shape: NATS refuses anyone without credentials.
 // Plain Node.js on purpose: it runs before `npm install` has happened.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const natsDir = resolve(root, process.env.IDP_NATS_DIR || join('.data', 'nats'));
+/** The development secret of @idp/contracts (DEV_JWT_SECRET): `npm run token` signs with it. */
+const DEV_JWT_SECRET = 'idp-dev-secret-do-not-use-in-production';
+const TSX = ['--conditions=@idp/source', '--import', 'tsx'];
 const ORDER = ['auth', 'ratelimit', 'platform', 'realtime', 'edge'];
 const COLORS = [36, 35, 33, 32, 34, 31];
 const READY_TIMEOUT_MS = 60_000;
@@ -69,22 +75,69 @@ function installNatsServer() {
   return findNatsServer();
 }
 
+/** The INFO line a nats-server sends first; undefined when nothing answers like one. */
+function serverInfo(host, port, timeoutMs = 1000) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let buffered = '';
+    const done = (info) => {
+      socket.destroy();
+      resolve(info);
+    };
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.on('data', (chunk) => {
+      buffered += chunk;
+      const line = buffered.split('\r\n')[0];
+      if (!buffered.includes('\r\n')) return;
+      try {
+        done(line.startsWith('INFO ') ? JSON.parse(line.slice(5)) : undefined);
+      } catch {
+        done(undefined);
+      }
+    });
+    socket.once('error', () => done(undefined));
+  });
+}
+
+/** Keys, config and one .creds per service, made once (`npm run nats:setup`); refreshed from the keys. */
+function ensureNatsSetup() {
+  execFileSync(process.execPath, [...TSX, join('tools', 'setup', 'src', 'nats-setup.ts'), natsDir], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  say(`NATS operator setup and per-service credentials in ${natsDir}`);
+}
+
 async function ensureNats(env) {
   const url = new URL(env.NATS_URL.replace(/^nats:/, 'http:'));
   const host = url.hostname;
   const port = Number(url.port || 4222);
-  if (await canConnect(host, port)) {
-    say(`using NATS at ${env.NATS_URL}`);
+  const info = await serverInfo(host, port);
+  if (info?.auth_required) {
+    say(`using NATS at ${env.NATS_URL} (started from ${natsDir}/nats-server.conf, we assume)`);
     return;
   }
+  if (info && process.env.NATS_URL) {
+    fatal(
+      `NATS at ${env.NATS_URL} accepts anyone (no authentication). Run it from the operator setup:\n` +
+        `  nats-server -c ${natsDir}/nats-server.conf -p ${port} -sd <store dir>\n` +
+        'or unset NATS_URL to get an embedded server.',
+    );
+    return new Promise(() => {});
+  }
+  if (info) say(`NATS at ${env.NATS_URL} has no authentication: starting our own instead`);
   const binary = findNatsServer() ?? installNatsServer();
   const local = host === '127.0.0.1' || host === 'localhost';
   const embeddedPort = local && !(await canConnect('127.0.0.1', port)) ? port : await freePort();
-  const storeDir = join(root, '.data', 'nats');
+  const monitorPort = await freePort();
+  const storeDir = join(root, '.data', 'nats-store');
   mkdirSync(storeDir, { recursive: true });
   env.NATS_URL = `nats://127.0.0.1:${embeddedPort}`;
-  say(`starting an embedded nats-server with JetStream on ${env.NATS_URL} (data in .data/nats)`);
-  launch('nats', binary, ['-a', '127.0.0.1', '-p', String(embeddedPort), '-js', '-sd', storeDir], env);
+  env.NATS_MONITOR = `http://127.0.0.1:${monitorPort}`;
+  say(`starting an embedded nats-server in operator mode on ${env.NATS_URL} (data in .data/nats-store)`);
+  // -a binds the client and the monitoring ports to loopback only.
+  const args = ['-c', join(natsDir, 'nats-server.conf'), '-a', '127.0.0.1', '-p', String(embeddedPort)];
+  launch('nats', binary, [...args, '-m', String(monitorPort), '-sd', storeDir], env);
   const deadline = Date.now() + 10_000;
   while (!(await canConnect('127.0.0.1', embeddedPort))) {
     if (Date.now() > deadline) fatal('the embedded nats-server did not start within 10 s');
@@ -129,6 +182,34 @@ function launch(name, command, args, env, onLine) {
   return child;
 }
 
+/** The environment of one service: its own NATS credentials; secrets only to the service that needs them. */
+function serviceEnv(name, env) {
+  const own = { ...env, NATS_CREDS: join(natsDir, 'creds', `${name}.creds`) };
+  delete own.IDP_JWT_SECRET;
+  delete own.IDP_AUTH_ENCRYPTION_KEY;
+  if (name === 'auth') {
+    own.IDP_JWT_SECRET = process.env.IDP_JWT_SECRET || DEV_JWT_SECRET;
+    if (process.env.IDP_AUTH_ENCRYPTION_KEY)
+      own.IDP_AUTH_ENCRYPTION_KEY = process.env.IDP_AUTH_ENCRYPTION_KEY;
+    own.IDP_NATS_PUBLISHER_SEED_FILE = join(natsDir, 'keys', 'publisher-signer.nk');
+  }
+  return own;
+}
+
+/** The setup step: every stream and KV bucket, created by the `setup` NATS user before any service. */
+function runSetupStep(env) {
+  return new Promise((resolve, reject) => {
+    const child = launch('setup', process.execPath, [...TSX, join('tools', 'setup', 'src', 'main.ts')], {
+      ...serviceEnv('setup', env),
+    });
+    child.removeAllListeners('exit');
+    child.once('exit', (code) => {
+      children.delete('setup');
+      code === 0 ? resolve() : reject(new Error(`the setup step failed (exit ${code})`));
+    });
+  });
+}
+
 function startService(name, env) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
@@ -136,7 +217,7 @@ function startService(name, env) {
       READY_TIMEOUT_MS,
     );
     const entry = join('services', name, 'src', 'main.ts');
-    launch(name, process.execPath, ['--conditions=@idp/source', '--import', 'tsx', entry], env, (line) => {
+    launch(name, process.execPath, [...TSX, entry], serviceEnv(name, env), (line) => {
       if (line.includes('"msg":"service ready"')) {
         clearTimeout(timer);
         resolve();
@@ -175,10 +256,11 @@ function printWelcome(env, services) {
     ...(services.includes('realtime')
       ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT || 8081}/ws/v1`]
       : []),
-    `NATS         ${env.NATS_URL}`,
+    `NATS         ${env.NATS_URL}  (credentials in ${natsDir}/creds${env.NATS_MONITOR ? `; monitoring ${env.NATS_MONITOR}` : ''})`,
     '',
     'get a token: TOKEN=$(npm run -s token -- --sub alice --tenant acme --role admin@tenant:acme)',
     `then:        curl -H "Authorization: Bearer $TOKEN" ${http}/api/v1/applications`,
+    'publish events as a backend of tenant acme: npm run nats:creds -- --tenant acme --out acme.creds',
     '',
     'Ctrl-C stops everything.',
   ];
@@ -189,10 +271,12 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 ensureDependencies();
+ensureNatsSetup();
 const env = { ...process.env, NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222' };
 await ensureNats(env);
 const services = discoverServices();
 try {
+  await runSetupStep(env);
   for (const name of services) await startService(name, env);
   printWelcome(env, services);
 } catch (error) {

@@ -74,3 +74,23 @@ export const RevocationNotice = Type.Object({
   revoked_at: Timestamp,
 });
 export type RevocationNotice = Static<typeof RevocationNotice>;
+
+/** NATS-native publisher credentials (design.md §9): 24 h unless asked otherwise, at most 30 days. */
+export const MAX_NATS_CREDENTIALS_TTL_S = 30 * 24 * 60 * 60;
+
+export const IssueNatsCredentialsBody = Type.Object(
+  { ttl_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_NATS_CREDENTIALS_TTL_S })) },
+  { additionalProperties: false },
+);
+export type IssueNatsCredentialsBody = Static<typeof IssueNatsCredentialsBody>;
+
+export const IssuedNatsCredentials = Type.Object({
+  /** A NATS `.creds` file: the user JWT and its nkey seed. Shown once. */
+  creds: Type.String(),
+  expires_at: Timestamp,
+  /** The only subjects it may publish to: `idp.evt.<tenant>.>`. */
+  publish_subject: Type.String(),
+  /** The inbox prefix the publisher must connect with (`inboxPrefix`), to receive JetStream acks. */
+  inbox_prefix: Type.String(),
+});
+export type IssuedNatsCredentials = Static<typeof IssuedNatsCredentials>;

@@ -10,7 +10,12 @@ import {
   UpdateApplicationBody,
 } from './applications.js';
 import { Id } from './common.js';
-import { CreateApiKeyBody, CreateServiceAccountBody, IssueTokenBody } from './credentials.js';
+import {
+  CreateApiKeyBody,
+  CreateServiceAccountBody,
+  IssueNatsCredentialsBody,
+  IssueTokenBody,
+} from './credentials.js';
 import { PageQuery } from './envelope.js';
 import { CancelOperationBody, ListOperationsQuery } from './operations.js';
 import {
@@ -446,6 +451,16 @@ export const Routes = [
     permission: 'service_account:token',
     narrowedByTeam: true,
     params: Type.Object({ id: Id, token_id: Id }),
+  }),
+  route({
+    name: 'serviceAccounts.natsCredentials.create',
+    service: 'auth',
+    method: 'POST',
+    path: '/service-accounts/:id/nats-credentials',
+    // Tenant-wide on purpose: the credentials publish for the whole tenant, so tenant admins only.
+    permission: 'service_account:nats_credentials',
+    params: IdParams,
+    body: IssueNatsCredentialsBody,
   }),
   route({ name: 'auth.jwks', service: 'auth', method: 'GET', path: '/auth/jwks.json', permission: PUBLIC }),
 ] as const satisfies readonly RouteDef[];

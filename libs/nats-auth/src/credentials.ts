@@ -129,9 +129,10 @@ export async function issueUserCreds(
 
 /** The user JWT inside a `.creds` file, decoded (no signature check: it is our own file). */
 export function readCredsClaims(creds: string): { name: string; issuerAccount?: string; exp?: number } {
-  const match = /-----BEGIN NATS USER JWT-----\s*([^\s-]+)\s*------END NATS USER JWT------/.exec(creds);
+  const match = /-----BEGIN NATS USER JWT-----\s*(\S+)\s*------END NATS USER JWT------/.exec(creds);
   if (!match?.[1]) throw new Error('not a NATS credentials file (no user JWT)');
   const payload = match[1].split('.')[1] ?? '';
-  const json = JSON.parse(atob(payload.replaceAll('-', '+').replaceAll('_', '/')));
+  const base64 = payload.replaceAll('-', '+').replaceAll('_', '/');
+  const json = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '=')));
   return { name: json.name, issuerAccount: json.nats?.issuer_account, exp: json.exp };
 }

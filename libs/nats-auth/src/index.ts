@@ -13,6 +13,7 @@ export {
   type TrustSeeds,
 } from './credentials.js';
 export { kvBucketAccess, kvStreamName, streamConsumerAccess } from './jetstream-access.js';
+export { renderPermissionTable, TABLE_END, TABLE_START, withPermissionTable } from './permission-table.js';
 export { renderServerConfig, type ServerConfigOptions } from './server-config.js';
 export {
   SERVICE_PERMISSIONS,

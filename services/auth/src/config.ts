@@ -17,6 +17,8 @@ export const AuthEnv = Type.Object({
   IDP_SERVICE_TOKEN_ISSUER: Type.String({ minLength: 1, default: 'idp-auth' }),
   /** Lifetime of a service-account token when the request names none. */
   IDP_SERVICE_TOKEN_TTL_S: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
+  /** Seed file of the NATS account's publisher signing key: enables `…/nats-credentials` (design.md §9). */
+  IDP_NATS_PUBLISHER_SEED_FILE: Type.Optional(Type.String({ minLength: 1 })),
   /**
    * Base64 of 32 bytes: encrypts the service-account signing key in the credentials bucket. Required
    * with NODE_ENV=production; elsewhere a published development key stands in (key-encryption.ts).

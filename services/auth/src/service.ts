@@ -13,6 +13,7 @@ import { KvMirror, openCredentialBuckets } from './credential-store.js';
 import { type GrantedCredential, type GrantorRights, Grantors } from './grantors.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { encryptionKeyFromEnv, importEncryptionKey } from './key-encryption.js';
+import { loadNatsCredentialIssuer, natsCredentialsRoute } from './nats-credentials.js';
 import { createOidcVerifier } from './oidc-verifier.js';
 import { type RevokedToken, ServiceAccounts, type StoredServiceAccount } from './service-accounts.js';
 import { loadSigningKey } from './signing-keys.js';
@@ -89,6 +90,7 @@ export async function startAuthService(
       .catch((error) => logger.warn({ err: error }, 'could not record a grantor’s current rights'));
     return principal;
   };
+  const natsCredentials = natsCredentialsRoute(await loadNatsCredentialIssuer(env), serviceAccounts);
   const authenticate = createAuthenticator(verifyBearer, (key) => apiKeys.authenticate(key));
 
   const serve = (subject: string, handler: Parameters<typeof serveJson>[2]) =>
@@ -101,6 +103,9 @@ export async function startAuthService(
     })),
     serve(RpcSubjects.jwks, () => ({ ok: true, status: 200, data: signingKey.jwks })),
     serve(RpcSubjects.ping('auth'), () => ({ ok: true, status: 200, data: { service: 'auth' } })),
+    serve(RpcSubjects.route({ name: 'serviceAccounts.natsCredentials.create', service: 'auth' }), (body) =>
+      natsCredentials(body as never),
+    ),
     ...(Routes as readonly RouteDef[])
       .filter((route) => route.service === 'auth' && credentialRoutes[route.name])
       .map((route) =>

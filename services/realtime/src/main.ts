@@ -3,6 +3,7 @@
 import { loadGatewayConfig, loadServerTls, parseRealtimeConfig } from '@idp/config';
 import { connectNats, natsAuthFromEnv } from '@idp/nats';
 import { createLogger } from '@idp/observability';
+import { installLastResortHandlers } from '@idp/service-kit';
 import { readRealtimeEnv } from './config.js';
 import { startRealtimeService } from './realtime-service.js';
 
@@ -11,6 +12,8 @@ const gateway = await loadGatewayConfig(env.IDP_CONFIG);
 const config = parseRealtimeConfig(gateway, env.IDP_CONFIG);
 const tls = await loadServerTls(env);
 const logger = createLogger({ service: 'realtime', level: env.LOG_LEVEL });
+// A request must never stop the process: log what escaped and keep serving.
+installLastResortHandlers(logger);
 const nc = await connectNats({
   servers: env.NATS_URL,
   name: `realtime-${env.IDP_INSTANCE_ID}`,

@@ -9,13 +9,29 @@ import Type from 'typebox';
 const env = readEnv(Type.Object(CommonEnv));
 const logger = createLogger({ service: 'setup', level: env.LOG_LEVEL });
 
+const ATTEMPTS = 5;
+
+/** A server that has just started may accept connections before JetStream answers: a few tries. */
+async function setUp(events: ReturnType<typeof parseRealtimeConfig>['events_stream']): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runSetupStep(
+        { servers: env.NATS_URL, logger, firstConnectTimeoutMs: 30_000, ...natsAuthFromEnv(env, 'setup') },
+        { events },
+      );
+      return;
+    } catch (error) {
+      if (attempt >= ATTEMPTS || /refused the credentials|Permissions Violation/i.test(String(error)))
+        throw error;
+      logger.warn({ err: error, attempt }, 'setup step failed, retrying');
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
+  }
+}
+
 try {
   const gateway = await loadGatewayConfig(env.IDP_CONFIG);
-  const events = parseRealtimeConfig(gateway, env.IDP_CONFIG).events_stream;
-  await runSetupStep(
-    { servers: env.NATS_URL, logger, firstConnectTimeoutMs: 30_000, ...natsAuthFromEnv(env, 'setup') },
-    { events },
-  );
+  await setUp(parseRealtimeConfig(gateway, env.IDP_CONFIG).events_stream);
   logger.info('setup complete: every stream and bucket exists');
 } catch (error) {
   logger.fatal({ err: error }, 'setup failed');
