@@ -19,6 +19,8 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/libs ./libs
 COPY --from=build /app/services ./services
+# The setup step (streams and buckets), run as the Kubernetes Job nats-setup: node tools/setup/dist/main.js
+COPY --from=build /app/tools/setup ./tools/setup
 COPY config ./config
 USER node
 ENV SERVICE=edge

@@ -165,6 +165,7 @@ describe('a sufficient credential reaches every route', () => {
     'apiKeys.create': [201],
     'serviceAccounts.create': [201],
     'serviceAccounts.tokens.create': [201],
+    'serviceAccounts.natsCredentials.create': [201],
     'applications.deploy': [202],
     'applications.restart': [202],
     // Runs after the deploy above, so there is an earlier version to go back to.

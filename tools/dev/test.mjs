@@ -30,21 +30,35 @@ function run(label, command, args, options = {}) {
   return true;
 }
 
-function ensureNatsServer() {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin'];
-  if (dirs.some((dir) => dir && existsSync(join(dir, 'nats-server')))) return;
+const onPath = (name) =>
+  [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin'].some(
+    (dir) => dir && existsSync(join(dir, name)),
+  );
+
+/** nats-server for every test, openssl for the TLS tests' certificates: from apt when missing. */
+function ensureSystemPackages() {
+  const missing = ['nats-server', 'openssl'].filter((name) => !onPath(name));
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     process.stderr.write(
-      'nats-server is required by the tests: install it (apt-get install -y nats-server)\n',
+      `the tests need ${missing.join(' and ')}: install with apt-get install -y ${missing.join(' ')}\n`,
     );
     process.exit(1);
   }
-  say('installing nats-server (apt-get)');
+  say(`installing ${missing.join(', ')} (apt-get)`);
   execFileSync('apt-get', ['update'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', 'nats-server'], {
+  execFileSync('apt-get', ['install', '-y', ...missing], {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
+}
+
+/** A fresh clone has no node_modules: install them first, as `npm start` does. */
+function ensureDependencies() {
+  if (existsSync(bin('vitest')) && existsSync(bin('biome')) && existsSync(bin('nx'))) return;
+  say('installing dependencies (npm ci)');
+  const lock = existsSync(join(root, 'package-lock.json'));
+  execFileSync('npm', [lock ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
 }
 
 /** Projects with tests, libraries first and the whole-system tests last. */
@@ -90,7 +104,8 @@ function runTests(reportDir) {
   return { totals, failedProjects };
 }
 
-ensureNatsServer();
+ensureDependencies();
+ensureSystemPackages();
 const steps = [
   () => run('lint (biome)', bin('biome'), ['check', '.']),
   () => run('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--outputStyle=static']),

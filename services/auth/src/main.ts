@@ -22,7 +22,7 @@ await runService(
       logger,
       ...natsAuthFromEnv(env, 'auth'),
     });
-    const service = await startAuthService(nc, env, config.roles, logger);
+    const service = await startAuthService(nc, env, config.roles, logger, config);
     return {
       ready: () => !nc.isClosed(),
       stop: async () => {
