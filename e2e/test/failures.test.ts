@@ -12,8 +12,11 @@ import {
 
 let system: System | undefined;
 afterEach(async () => {
+  // Each service runs as its own NATS user (design.md §9): crashes and restarts need nothing more.
+  const violations = system?.nats.permissionViolations() ?? [];
   await system?.stop();
   system = undefined;
+  expect(violations).toEqual([]);
 });
 
 async function appWithDesiredState(api: ApiClient, name: string) {

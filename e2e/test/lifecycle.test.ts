@@ -123,3 +123,10 @@ describe('application lifecycle through the REST API', () => {
     expect(list.body.data[0]).toMatchObject({ name: 'orders', status: 'ready', tags: { tenant: 'acme' } });
   });
 });
+
+describe('least privilege on NATS', () => {
+  // Every service runs as its own NATS user (design.md §9): the walk above must need nothing more.
+  it('needed no subject beyond each service’s own permissions', () => {
+    expect(system.nats.permissionViolations()).toEqual([]);
+  });
+});

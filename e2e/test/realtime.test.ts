@@ -78,3 +78,10 @@ describe('real-time events of a deploy', () => {
     }
   });
 });
+
+describe('least privilege on NATS', () => {
+  // Every service runs as its own NATS user (design.md §9): the walk above must need nothing more.
+  it('needed no subject beyond each service’s own permissions', () => {
+    expect(system.nats.permissionViolations()).toEqual([]);
+  });
+});

@@ -37,6 +37,8 @@ export interface NatsSetup {
   publisherSignerFile: string;
   /** True when this run made new keys (a fresh directory). */
   created: boolean;
+  /** User public key → user name, to read the server's log (it names users by key). */
+  userNames: Map<string, string>;
 }
 
 const SEED_FILES: Record<keyof TrustSeeds, string> = {
@@ -58,11 +60,12 @@ export async function writeNatsSetup(dir: string, options: NatsSetupOptions = {}
   await writeSecret(configFile, renderServerConfig(trust, { extra: options.serverConfigExtra }));
 
   const users: Record<string, UserPermissions> = { ...SERVICE_PERMISSIONS, ...options.extraUsers };
+  const userNames = new Map<string, string>();
   for (const [name, permissions] of Object.entries(users)) {
     const userSeed = await keepSeed(join(keysDir, 'users', `${name}.nk`), () =>
       new TextDecoder().decode(createUser().getSeed()),
     );
-    const { creds } = await issueUserCreds({
+    const { creds, publicKey } = await issueUserCreds({
       name,
       permissions,
       accountPublicKey: trust.account.publicKey,
@@ -70,6 +73,7 @@ export async function writeNatsSetup(dir: string, options: NatsSetupOptions = {}
       userSeed,
     });
     await writeSecret(join(credsDir, `${name}.creds`), creds);
+    userNames.set(publicKey, name);
   }
   return {
     dir,
@@ -78,6 +82,7 @@ export async function writeNatsSetup(dir: string, options: NatsSetupOptions = {}
     credsFile: (user) => join(credsDir, `${user}.creds`),
     publisherSignerFile: join(keysDir, SEED_FILES.publisherSigner),
     created,
+    userNames,
   };
 }
 

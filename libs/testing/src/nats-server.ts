@@ -39,6 +39,11 @@ export interface NatsServerHandle {
   clientOptions(user: NatsUser): ConnectionOptions;
   /** NATS_URL and NATS_CREDS for a service process of that user. */
   envFor(user: NatsUser): Record<string, string>;
+  /**
+   * The server's permission-violation log lines since start (users named, not keys): a system at work
+   * should cause none; an attack test expects its own.
+   */
+  permissionViolations(): string[];
   /** A `.creds` file's text for a NATS-native publisher of one tenant (as `npm run nats:creds`). */
   tenantCreds(tenant: string, ttlSeconds?: number): Promise<string>;
 }
@@ -87,6 +92,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
           extraUsers: { test: TEST_USER },
         });
   const jetstream = options.jetstream === false ? [] : ['-js', '-sd', storeDir];
+  const violations: string[] = [];
   const config = setup ? ['-c', setup.configFile] : [];
   // Another process may take the free port before nats-server binds it: try a few fresh ports.
   let port = 0;
@@ -94,7 +100,11 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   for (let attempt = 1; !child; attempt++) {
     port = await freePort();
     try {
-      child = await launch([...config, '-a', '127.0.0.1', '-p', String(port), ...jetstream], port);
+      child = await launch(
+        [...config, '-a', '127.0.0.1', '-p', String(port), ...jetstream],
+        port,
+        violations,
+      );
     } catch (error) {
       if (attempt >= 3) throw error;
     }
@@ -122,6 +132,12 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
           }
         : { servers: url },
     envFor: (user) => ({ NATS_URL: url, ...(setup && { NATS_CREDS: setup.credsFile(user) }) }),
+    permissionViolations: () =>
+      violations.map((line) => {
+        const key = /Nkey "([A-Z0-9]+)"/.exec(line)?.[1];
+        const name = key && setup?.userNames.get(key);
+        return name ? line.replace(key, `${key} (${name})`) : line;
+      }),
     tenantCreds: async (tenant, ttlSeconds) => {
       if (!setup) throw new Error('tenant credentials need a server with auth');
       const issued = await issueTenantPublisherCreds({
@@ -136,7 +152,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     kill: () => stopWith('SIGKILL'),
     restart: async () => {
       await stopWith('SIGTERM');
-      child = await launch(args, port);
+      child = await launch(args, port, violations);
     },
     cleanup: async () => {
       await stopWith('SIGTERM');
@@ -145,12 +161,20 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   };
 }
 
-async function launch(args: string[], port: number): Promise<ChildProcess> {
+const MAX_VIOLATIONS = 1_000;
+
+async function launch(args: string[], port: number, violations: string[] = []): Promise<ChildProcess> {
   const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   track(child);
   let stderr = '';
+  let partial = '';
   child.stderr?.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-4000);
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (/ Violation /.test(line) && violations.length < MAX_VIOLATIONS) violations.push(line);
+    }
   });
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
