@@ -3,10 +3,11 @@
 // Everything runs on 127.0.0.1; every loop is bounded in count and time.
 //   npm run -w @idp/bench auth
 import { DEV_JWT_SECRET, RpcSubjects } from '@idp/contracts';
-import { connectNats, requestJson } from '@idp/nats';
+import { requestJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
-import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/testing';
+import { freePort, mintToken, startServiceProcess } from '@idp/testing';
 import { writeBenchConfig } from './bench-config.js';
+import { connectBench, startBenchNats, stopBenchNats } from './bench-nats.js';
 import { percentile, printMachine, sequentialLatencies, throughput } from './latency-stats.js';
 
 const SEQUENTIAL = 3_000;
@@ -15,17 +16,21 @@ const LOAD_SECONDS = 5;
 const root = new URL('../../../', import.meta.url).pathname;
 const entry = (service: string) => `${root}services/${service}/src/main.ts`;
 
-const nats = await startNatsServer();
-const base = { NATS_URL: nats.url, LOG_LEVEL: 'warn', IDP_CONFIG: await writeBenchConfig(root) };
-const ready = { ...base, LOG_LEVEL: 'info' };
+const config = await writeBenchConfig(root);
+const nats = await startBenchNats(config);
+const ready = { LOG_LEVEL: 'info', IDP_CONFIG: config };
 const services = [
   // HS256 is on only with a secret: the bench's tokens are signed with the development one.
   await startServiceProcess({
     name: 'auth',
     entry: entry('auth'),
-    env: { ...ready, IDP_JWT_SECRET: DEV_JWT_SECRET },
+    env: { ...ready, ...nats.envFor('auth'), IDP_JWT_SECRET: DEV_JWT_SECRET },
   }),
-  await startServiceProcess({ name: 'platform', entry: entry('platform'), env: ready }),
+  await startServiceProcess({
+    name: 'platform',
+    entry: entry('platform'),
+    env: { ...ready, ...nats.envFor('platform') },
+  }),
 ];
 const ports = { cached: await freePort(), uncached: await freePort() };
 for (const [name, port] of Object.entries(ports)) {
@@ -35,6 +40,7 @@ for (const [name, port] of Object.entries(ports)) {
       entry: entry('edge'),
       env: {
         ...ready,
+        ...nats.envFor('edge'),
         IDP_HTTP_PORT: String(port),
         IDP_HTTP_HOST: '127.0.0.1',
         IDP_AUTH_CACHE_TTL_MS: name === 'cached' ? '30000' : '0',
@@ -52,7 +58,7 @@ const get = (port: number) => () =>
   });
 
 const logger = createLogger({ service: 'bench', level: 'warn' });
-const nc = await connectNats({ servers: nats.url, name: 'bench', logger });
+const nc = await connectBench(nats, logger);
 const authenticate = () => requestJson(nc, RpcSubjects.authenticate, { bearer: token });
 await sequentialLatencies(authenticate, 300);
 const authRoundTrip = await sequentialLatencies(authenticate, SEQUENTIAL);
@@ -85,4 +91,4 @@ for (const row of rows) process.stdout.write(`| ${row.join(' | ')} |\n`);
 
 await nc.close();
 for (const service of services) await service.stop();
-await nats.cleanup();
+await stopBenchNats(nats);

@@ -7,12 +7,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_JWT_SECRET, RateLimitSubjects } from '@idp/contracts';
-import { callRpc, connectNats } from '@idp/nats';
+import { callRpc } from '@idp/nats';
 import { createLogger } from '@idp/observability';
-import { freePort, mintToken, startNatsServer, startServiceProcess } from '@idp/testing';
+import { freePort, mintToken, startServiceProcess } from '@idp/testing';
 import { natsLeaseTransport } from '../../../services/edge/src/rate-limit/lease-client.js';
 import { Limiter } from '../../../services/edge/src/rate-limit/limiter.js';
 import type { BucketSpec } from '../../../services/edge/src/rate-limit/policies.js';
+import { connectBench, startBenchNats, stopBenchNats } from './bench-nats.js';
 import { percentile, printMachine, sequentialLatencies, throughput } from './latency-stats.js';
 
 const SEQUENTIAL = 3_000;
@@ -36,12 +37,12 @@ const onPath = join(dir, 'on.yaml');
 const offPath = join(dir, 'off.yaml');
 await writeFile(onPath, roles + limits);
 await writeFile(offPath, roles);
-const nats = await startNatsServer();
-const env = { NATS_URL: nats.url, LOG_LEVEL: 'warn', IDP_CONFIG: onPath };
-const ready = { ...env, LOG_LEVEL: 'info' };
+const nats = await startBenchNats(onPath);
+const ready = { LOG_LEVEL: 'info', IDP_CONFIG: onPath };
+const ratelimit = { ...ready, ...nats.envFor('ratelimit') };
 const logger = createLogger({ service: 'bench', level: 'silent' });
-const nc = await connectNats({ servers: nats.url, name: 'bench', logger });
-const processes = [await startServiceProcess({ name: 'rl-0', entry: entry('ratelimit'), env: ready })];
+const nc = await connectBench(nats, logger);
+const processes = [await startServiceProcess({ name: 'rl-0', entry: entry('ratelimit'), env: ratelimit })];
 
 // (A) One lease of one token per call: the cost of a check that has to ask.
 let n = 0;
@@ -51,7 +52,7 @@ const lease = () =>
   });
 for (const instances of [1, 2]) {
   if (instances === 2)
-    processes.push(await startServiceProcess({ name: 'rl-1', entry: entry('ratelimit'), env: ready }));
+    processes.push(await startServiceProcess({ name: 'rl-1', entry: entry('ratelimit'), env: ratelimit }));
   await sequentialLatencies(lease, 500);
   line(
     `A lease round trip, ${instances} instance(s), 1000 keys`,
@@ -80,9 +81,9 @@ const seconds = (performance.now() - started) / 1000;
 line('B edge check from leases (3 counters), 2 instances', checks, EDGE_CHECKS / seconds, 1);
 
 // (C) REST through a real edge process, rate limiting on and off (same auth cache, same backend).
-for (const name of ['auth', 'platform']) {
+for (const name of ['auth', 'platform'] as const) {
   // HS256 is on only with a secret: the bench's tokens are signed with the development one.
-  const env = name === 'auth' ? { ...ready, IDP_JWT_SECRET: DEV_JWT_SECRET } : ready;
+  const env = { ...ready, ...nats.envFor(name), ...(name === 'auth' && { IDP_JWT_SECRET: DEV_JWT_SECRET }) };
   processes.push(await startServiceProcess({ name, entry: entry(name), env }));
 }
 const token = await mintToken({ sub: 'bench', tenant: 'bench' });
@@ -94,7 +95,13 @@ for (const [label, path] of [
   const edge = await startServiceProcess({
     name: `edge-${label}`,
     entry: entry('edge'),
-    env: { ...ready, IDP_CONFIG: path, IDP_HTTP_PORT: String(port), IDP_HTTP_HOST: '127.0.0.1' },
+    env: {
+      ...ready,
+      ...nats.envFor('edge'),
+      IDP_CONFIG: path,
+      IDP_HTTP_PORT: String(port),
+      IDP_HTTP_HOST: '127.0.0.1',
+    },
   });
   const get = () =>
     fetch(`http://127.0.0.1:${port}/api/v1/teams`, { headers: { authorization: `Bearer ${token}` } }).then(
@@ -114,4 +121,4 @@ for (const [label, path] of [
 
 await Promise.allSettled(processes.map((p) => p.stop()));
 await nc.close();
-await nats.cleanup();
+await stopBenchNats(nats);

@@ -5,10 +5,12 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { DEV_JWT_SECRET, RpcSubjects } from '@idp/contracts';
-import { connectNats, encodeJson } from '@idp/nats';
+import { encodeJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
-import { freePort, mintToken, startNatsServer } from '@idp/testing';
+import { freePort, mintToken } from '@idp/testing';
 import WebSocket from 'ws';
+import { writeRealtimeBenchConfig } from './bench-config.js';
+import { connectBench, startBenchNats, stopBenchNats } from './bench-nats.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const here = new URL('./', import.meta.url).pathname;
@@ -34,14 +36,10 @@ const httpOk = (url: string) =>
     () => false,
   );
 
-const nats = await startNatsServer();
-const nc = await connectNats({ servers: nats.url, name: 'bench', logger });
-const env = {
-  ...process.env,
-  NATS_URL: nats.url,
-  IDP_CONFIG: `${root}config/gateway.yaml`,
-  LOG_LEVEL: 'warn',
-};
+const config = await writeRealtimeBenchConfig(root);
+const nats = await startBenchNats(config);
+const nc = await connectBench(nats, logger);
+const env = { ...process.env, IDP_CONFIG: config, LOG_LEVEL: 'warn' };
 const children: ChildProcess[] = [];
 const start = (entry: string, extra: Record<string, string> = {}, args: string[] = []) => {
   const child = spawn(process.execPath, [...tsx, entry, ...args], {
@@ -54,7 +52,7 @@ const start = (entry: string, extra: Record<string, string> = {}, args: string[]
 
 try {
   // HS256 is on only with a secret: the bench's tokens are signed with the development one.
-  start(`${root}services/auth/src/main.ts`, { IDP_JWT_SECRET: DEV_JWT_SECRET });
+  start(`${root}services/auth/src/main.ts`, { ...nats.envFor('auth'), IDP_JWT_SECRET: DEV_JWT_SECRET });
   await until(
     () => nc.request(RpcSubjects.authenticate, encodeJson({}), { timeout: 500 }).then(() => true),
     30_000,
@@ -64,6 +62,7 @@ try {
   const servers = async () => {
     const wsPort = await freePort();
     const realtime = start(`${root}services/realtime/src/main.ts`, {
+      ...nats.envFor('realtime'),
       IDP_WS_PORT: String(wsPort),
       IDP_WS_HOST: '127.0.0.1',
     });
@@ -182,5 +181,5 @@ try {
 } finally {
   for (const child of children) child.kill('SIGKILL');
   await nc.close();
-  await nats.cleanup();
+  await stopBenchNats(nats);
 }

@@ -5,8 +5,9 @@
 //   npm run -w @idp/bench rest     (WRK_SECONDS, WRK_CONNECTIONS to change the load)
 import { execFileSync, spawn } from 'node:child_process';
 import { DEV_JWT_SECRET } from '@idp/contracts';
-import { freePort, mintToken, startNatsServer, startServiceProcess, waitFor } from '@idp/testing';
+import { freePort, mintToken, startServiceProcess, waitFor } from '@idp/testing';
 import { writeBenchConfig } from './bench-config.js';
+import { startBenchNats, stopBenchNats } from './bench-nats.js';
 import { printMachine } from './latency-stats.js';
 
 const SECONDS = Number(process.env.WRK_SECONDS ?? 10);
@@ -33,25 +34,29 @@ function startFixture(file: string, env: Record<string, string>) {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  return new Promise<typeof child>((resolve) => child.stdout!.once('data', () => resolve(child)));
+  return new Promise<typeof child>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve(child));
+    child.once('exit', (code) => reject(new Error(`fixture ${file} exited with ${code}`)));
+  });
 }
 
-const nats = await startNatsServer();
+const benchConfig = await writeBenchConfig(root);
+const nats = await startBenchNats(benchConfig);
 const helloPort = await freePort();
 const hopPort = await freePort();
 const edgePort = await freePort();
 const fixtures = [
   await startFixture('hello-server.ts', { PORT: String(helloPort) }),
-  await startFixture('nats-responder.ts', { NATS_URL: nats.url }),
-  await startFixture('one-hop-server.ts', { PORT: String(hopPort), NATS_URL: nats.url }),
+  // The floors connect as the `test` user to the same operator-mode server: the same permission checks.
+  await startFixture('nats-responder.ts', nats.envFor('test')),
+  await startFixture('one-hop-server.ts', { PORT: String(hopPort), ...nats.envFor('test') }),
 ];
-const benchConfig = await writeBenchConfig(root);
-const env = { NATS_URL: nats.url, LOG_LEVEL: 'info', IDP_CONFIG: benchConfig };
+const env = { LOG_LEVEL: 'info', IDP_CONFIG: benchConfig };
 const entry = (s: string) => `${root}services/${s}/src/main.ts`;
 const services = [];
-for (const name of ['auth', 'ratelimit', 'platform']) {
+for (const name of ['auth', 'ratelimit', 'platform'] as const) {
   // HS256 is on only with a secret, for auth alone: the bench's tokens are signed with the dev one.
-  const own = name === 'auth' ? { ...env, IDP_JWT_SECRET: DEV_JWT_SECRET } : env;
+  const own = { ...env, ...nats.envFor(name), ...(name === 'auth' && { IDP_JWT_SECRET: DEV_JWT_SECRET }) };
   services.push(await startServiceProcess({ name, entry: entry(name), env: own }));
 }
 // The edge logs one line per request at info; the benchmark measures it at warn, as a production
@@ -60,6 +65,7 @@ const edge = spawn(process.execPath, ['--conditions=@idp/source', '--import', 't
   env: {
     ...process.env,
     ...env,
+    ...nats.envFor('edge'),
     LOG_LEVEL: 'warn',
     IDP_HTTP_PORT: String(edgePort),
     IDP_HTTP_HOST: '127.0.0.1',
@@ -102,4 +108,4 @@ for (const [name, r] of [
 edge.kill('SIGTERM');
 for (const s of services.reverse()) await s.stop();
 for (const f of fixtures) f.kill('SIGTERM');
-await nats.cleanup();
+await stopBenchNats(nats);
