@@ -17,7 +17,7 @@ import {
   type TrustSeeds,
 } from './credentials.js';
 import { renderServerConfig } from './server-config.js';
-import { SERVICE_PERMISSIONS, SERVICE_USERS, type UserPermissions } from './service-users.js';
+import { SERVICE_PERMISSIONS, type UserPermissions } from './service-users.js';
 
 export interface NatsSetupOptions {
   /** Users beyond the services', e.g. a test observer. */
@@ -86,7 +86,6 @@ export async function writeNatsSetup(dir: string, options: NatsSetupOptions = {}
   };
 }
 
-export const SERVICE_CREDS = SERVICE_USERS;
 
 async function loadOrCreateSeeds(keysDir: string): Promise<{ seeds: TrustSeeds; created: boolean }> {
   const fresh = newTrustSeeds();
