@@ -1,5 +1,6 @@
 // The `realtime:` section of config/gateway.yaml: WebSocket limits, topic rules and the retention of
 // the events stream (which bounds how far back a client can resume). Parsed once at start.
+import { isIP } from 'node:net';
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
@@ -47,9 +48,34 @@ export const RealtimeConfig = Type.Object(
     rate_limit_close_after: Type.Integer({ minimum: 1, maximum: 10_000, default: 20 }),
     auth_timeout_ms: ms(100, 60_000, 5_000, 'time allowed for the first auth message'),
     authz_cache_ttl_ms: ms(0, 600_000, 30_000, 'how long a positive topic decision is reused'),
+    /** Frames received but not yet handled (handling is one at a time); past it a frame is refused. */
+    max_queued_messages: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
+    /** Browser origins allowed to open /ws/v1 besides the console's; `*` allows any. */
+    allowed_origins: Type.Array(Type.String({ pattern: '^(\\*|https?://[^/?#\\s]+)$' }), {
+      default: [],
+      maxItems: 1_000,
+    }),
+    /** Allow the console's origin: the edge's origin on the same host (its port or this one). */
+    allow_console_origin: Type.Boolean({ default: true }),
+    /** Peers (IPs or CIDRs) whose `X-Forwarded-For` names the client; others are the client. */
+    trusted_proxies: Type.Array(Type.String({ minLength: 2, maxLength: 64 }), {
+      default: [],
+      maxItems: 1_000,
+    }),
+    max_connections: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000 }),
+    max_connections_per_ip: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1_000 }),
+    max_connections_per_principal: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
+    /** Topic checks (platform requests) per connection: sustained rate and burst. */
+    topic_checks_per_second: Type.Number({ minimum: 0.1, maximum: 10_000, default: 20 }),
+    topic_check_burst: Type.Integer({ minimum: 1, maximum: 100_000, default: 200 }),
+    /** Topic checks of one connection in flight at once. */
+    max_concurrent_topic_checks: Type.Integer({ minimum: 1, maximum: 1_000, default: 8 }),
+    refusal_cache_ttl_ms: ms(0, 600_000, 5_000, 'how long a refused topic is answered from memory'),
+    refusal_cache_max_entries: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 10_000 }),
     replay_max_events: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000 }),
-    replay_timeout_ms: ms(100, 600_000, 15_000, 'bound on one topic replay'),
+    replay_timeout_ms: ms(100, 600_000, 15_000, 'bound on one resume (all its topics)'),
     max_concurrent_replays: Type.Integer({ minimum: 1, maximum: 10_000, default: 32 }),
+    replay_slot_timeout_ms: ms(50, 600_000, 10_000, 'longest wait for a replay slot'),
     topic_rules: Type.Array(RealtimeTopicRule, { default: [] }),
     events_stream: EventsRetention,
   },
@@ -75,7 +101,22 @@ export function parseRealtimeConfig(
     );
     throw new ConfigError(`${source}: ${[...new Set(problems)].join('; ')}`);
   }
-  return (value as Static<typeof Section>).realtime;
+  const realtime = (value as Static<typeof Section>).realtime;
+  const badProxy = realtime.trusted_proxies.findIndex((entry) => !isAddressOrCidr(entry));
+  if (badProxy >= 0)
+    throw new ConfigError(
+      `${source}: realtime.trusted_proxies.${badProxy}: '${realtime.trusted_proxies[badProxy]}' is not an IP address or CIDR`,
+    );
+  return realtime;
+}
+
+/** `10.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** The defaults, for tests and tools that override a few keys. */

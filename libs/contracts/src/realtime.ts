@@ -95,6 +95,8 @@ export const CloseCodes = {
   IDLE_TIMEOUT: 4004,
   RESUME_INTERRUPTED: 4005,
   UNAVAILABLE: 4006,
+  /** The instance holds `max_connections`: reconnect with backoff (to another instance). */
+  INSTANCE_FULL: 4007,
   PROTOCOL_VIOLATION: 4400,
   AUTH_FAILED: 4401,
   /** The API key or service-account token behind the connection was revoked. */
@@ -102,6 +104,10 @@ export const CloseCodes = {
   PRINCIPAL_CHANGED: 4403,
   AUTH_TIMEOUT: 4408,
   RATE_LIMITED: 4429,
+  /** The client's address holds `max_connections_per_ip`: close another connection first. */
+  TOO_MANY_CONNECTIONS_IP: 4430,
+  /** The principal (tenant + sub) holds `max_connections_per_principal`: close another one first. */
+  TOO_MANY_CONNECTIONS_PRINCIPAL: 4431,
 } as const;
 export type CloseCode = (typeof CloseCodes)[keyof typeof CloseCodes];
 

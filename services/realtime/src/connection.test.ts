@@ -1,63 +1,9 @@
-import { defaultRealtimeConfig, type RealtimeConfig } from '@idp/config';
-import { ApiError, CloseCodes, type Principal } from '@idp/contracts';
-import { createLogger } from '@idp/observability';
+import { CloseCodes, type Principal } from '@idp/contracts';
 import { describe, expect, it } from 'vitest';
-import { Connection } from './connection.js';
-import type { ConnectionContext, Transport } from './context.js';
-import { SubscriptionIndex } from './subscription-index.js';
+import { alice, authed, setup as fakeSetup } from '../test/fake-context.js';
 
-const logger = createLogger({ service: 'test', level: 'silent' });
-const alice: Principal = { sub: 'alice', tenant_id: 't1', roles: [], credential: 'jwt' };
-
-function setup(overrides: Partial<RealtimeConfig> = {}, principals: Record<string, Principal> = {}) {
-  // biome-ignore lint/suspicious/noExplicitAny: test inspects JSON
-  const sent: any[] = [];
-  const closes: number[] = [];
-  const state = { buffered: 0, pings: 0 };
-  const transport: Transport = {
-    send: (frame) => sent.push(JSON.parse(String(frame))),
-    bufferedBytes: () => state.buffered,
-    ping: () => state.pings++,
-    close: (code) => closes.push(code),
-  };
-  const index = new SubscriptionIndex();
-  const ctx: ConnectionContext = {
-    config: defaultRealtimeConfig(overrides),
-    logger,
-    index,
-    authenticate: async (token) => {
-      const p = { 'tok-alice': alice, ...principals }[token];
-      if (!p) throw new ApiError('UNAUTHENTICATED', 'invalid token');
-      return p;
-    },
-    authorize: async (_p, topic) =>
-      topic.startsWith('application:app_ok')
-        ? {
-            allowed: true,
-            rule: 'test',
-            topic: { kind: 'application', id: topic.split(':')[1]!, channel: 'status' },
-          }
-        : { allowed: false, code: 'FORBIDDEN', message: `Not allowed to subscribe to '${topic}'` },
-    stream: { epoch: async () => 'e1', refresh: async () => ({ epoch: 'e1', firstSeq: 1, lastSeq: 0 }) },
-    replayer: {
-      acquire: async () => () => undefined,
-      prepare: async (subject) => ({ subject, pending: 0, consumer: undefined }),
-      discard: async () => undefined,
-      run: async () => 'done',
-    },
-  };
-  const connect = (queryToken?: string, now = Date.now()) =>
-    new Connection('c1', transport, ctx, queryToken, now);
-  return { sent, closes, state, index, ctx, connect };
-}
-
-async function authed(overrides: Partial<RealtimeConfig> = {}) {
-  const s = setup(overrides);
-  const c = s.connect();
-  c.onFrame(JSON.stringify({ type: 'auth', token: 'tok-alice' }), false);
-  await c.settled();
-  return { ...s, c };
-}
+const setup = (overrides = {}, principals: Record<string, Principal> = {}) =>
+  fakeSetup(overrides, { principals });
 
 describe('inbound frame validation', () => {
   it.each([
@@ -253,5 +199,53 @@ describe('revocation', () => {
       type: 'error',
       error: { code: 'UNAUTHENTICATED', message: 'credential revoked' },
     });
+  });
+});
+
+describe('bounded inbound queue and connection caps', () => {
+  it('refuses frames past max_queued_messages while one is being handled, then closes 4429', async () => {
+    let unblock!: () => void;
+    const s = fakeSetup(
+      { max_queued_messages: 3, message_burst: 1_000, rate_limit_close_after: 6 },
+      {
+        // The first token check hangs: everything sent after it waits in the queue.
+        authenticate: () => new Promise((resolve) => (unblock = () => resolve(alice))),
+      },
+    );
+    const c = s.connect();
+    c.onFrame(JSON.stringify({ type: 'auth', token: 'slow' }), false);
+    await Promise.resolve();
+    for (let i = 0; i < 5; i++) c.onFrame('{"type":"ping"}', false);
+    const refused = s.sent.filter((m) => m.error?.code === 'RATE_LIMIT_EXCEEDED');
+    expect(refused).toHaveLength(2);
+    expect(refused[0].error).toMatchObject({
+      message: expect.stringMatching(/waiting/),
+      details: { limit: 3 },
+    });
+    unblock();
+    await c.settled();
+    expect(s.sent.filter((m) => m.type === 'pong')).toHaveLength(3);
+    // A client that keeps flooding a busy connection is closed like an over-rate one.
+    c.onFrame(JSON.stringify({ type: 'auth', token: 'again' }), false);
+    await Promise.resolve();
+    for (let i = 0; i < 9; i++) c.onFrame('{"type":"ping"}', false);
+    expect(s.closes).toEqual([CloseCodes.RATE_LIMITED]);
+    unblock();
+  });
+
+  it('closes 4431 when the principal already holds max_connections_per_principal', async () => {
+    const s = fakeSetup({ max_connections_per_principal: 1 });
+    const first = s.connect('tok-alice');
+    await first.settled();
+    const second = s.connect('tok-alice');
+    await second.settled();
+    expect(s.closes).toEqual([CloseCodes.TOO_MANY_CONNECTIONS_PRINCIPAL]);
+    expect(s.sent.at(-1).error).toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    // The slot comes back when the socket is gone.
+    second.closed();
+    first.closed();
+    const third = s.connect('tok-alice');
+    await third.settled();
+    expect(third.isOpen).toBe(true);
   });
 });

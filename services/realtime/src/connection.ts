@@ -1,11 +1,12 @@
 // One WebSocket session, independent of the socket library: authentication (query token or first
-// `auth` message, re-auth before expiry), the per-connection rate limit, heartbeat and idle checks,
-// the slow-consumer bound, and dispatch of validated messages. Inbound messages are handled one at
-// a time, in order, so a subscribe and the unsubscribe after it can never swap.
+// `auth` message, re-auth before expiry, the per-principal connection cap), the per-connection rate
+// limit, heartbeat and idle checks, the slow-consumer bound, and dispatch of validated messages.
+// Inbound messages are handled one at a time, in order, through a bounded queue.
 import { ApiError, type ClientMessage, CloseCodes, type ErrorBody, type Principal } from '@idp/contracts';
 import { childFor, type Logger } from '@idp/observability';
 import type { ConnectionContext, Transport } from './context.js';
 import { parseClientFrame } from './frame-parser.js';
+import { SerialQueue } from './serial-queue.js';
 import { Subscriptions } from './subscriptions.js';
 import { TokenBucket } from './token-bucket.js';
 import type { FrameSink } from './topic-subscription.js';
@@ -21,7 +22,9 @@ export class Connection implements FrameSink {
   private readonly authDeadline: number;
   private lastPing: number;
   private awaitingPong = false;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly inbox: SerialQueue;
+  /** Gives the principal's connection slot back (see ConnectionContext.claimPrincipal). */
+  private releasePrincipal: (() => void) | undefined;
   readonly subscriptions: Subscriptions;
   /** The close code the server chose, if it closed the connection. */
   closedWith: number | undefined;
@@ -39,7 +42,11 @@ export class Connection implements FrameSink {
     this.lastPing = now;
     this.authDeadline = now + config.auth_timeout_ms;
     this.subscriptions = new Subscriptions(this, ctx);
-    if (queryToken) this.enqueue(() => this.authenticate(queryToken, 'query'));
+    this.inbox = new SerialQueue(config.max_queued_messages, (error) => {
+      this.logger.error({ err: error }, 'message handling failed');
+      this.sendError({ code: 'INTERNAL_ERROR', message: 'An internal error occurred' });
+    });
+    if (queryToken) this.inbox.push(() => this.authenticate(queryToken, 'query'));
   }
 
   /**
@@ -58,38 +65,38 @@ export class Connection implements FrameSink {
     if (this.state === 'closed') return;
     this.lastActivity = now;
     this.awaitingPong = false;
+    const { config } = this.ctx;
     if (!this.bucket.take(now)) {
-      if (++this.rateRefusals >= this.ctx.config.rate_limit_close_after) {
-        this.fail('RATE_LIMIT_EXCEEDED', 'Message rate limit exceeded repeatedly', CloseCodes.RATE_LIMITED);
-        return;
-      }
-      const rate = this.ctx.config.messages_per_second;
-      this.sendError({
-        code: 'RATE_LIMIT_EXCEEDED',
-        message: `Over ${rate} messages per second; message dropped`,
-      });
+      this.refuse(`Over ${config.messages_per_second} messages per second; message dropped`);
       return;
     }
-    this.rateRefusals = 0;
-    const parsed = parseClientFrame(data, isBinary, this.ctx.config.max_frame_bytes);
+    const parsed = parseClientFrame(data, isBinary, config.max_frame_bytes);
     if (!parsed.ok) {
+      this.rateRefusals = 0;
       this.sendError(parsed.error);
       return;
     }
     const message = parsed.message;
-    this.enqueue(() => this.handle(message));
+    if (!this.inbox.push(() => this.handle(message))) {
+      const limit = config.max_queued_messages;
+      this.refuse(`More than ${limit} messages are waiting to be handled; message dropped`, { limit });
+      return;
+    }
+    this.rateRefusals = 0;
   }
 
-  private enqueue(task: () => Promise<void> | void): void {
-    this.chain = this.chain.then(task).catch((error) => {
-      this.logger.error({ err: error }, 'message handling failed');
-      this.sendError({ code: 'INTERNAL_ERROR', message: 'An internal error occurred' });
-    });
+  /** A dropped message: over the rate, or over the inbound queue. Persisting in it closes 4429. */
+  private refuse(message: string, details?: Record<string, unknown>): void {
+    if (++this.rateRefusals >= this.ctx.config.rate_limit_close_after) {
+      this.fail('RATE_LIMIT_EXCEEDED', 'Message rate limit exceeded repeatedly', CloseCodes.RATE_LIMITED);
+      return;
+    }
+    this.sendError({ code: 'RATE_LIMIT_EXCEEDED', message, ...(details && { details }) });
   }
 
   /** Resolves when every message received so far is handled (tests and shutdown use it). */
   settled(): Promise<void> {
-    return this.chain;
+    return this.inbox.settled();
   }
 
   private async handle(message: ClientMessage): Promise<void> {
@@ -121,13 +128,26 @@ export class Connection implements FrameSink {
     }
     if (this.state === 'closed') return;
     if (this.principal) return this.reauthenticate(principal);
+    this.releasePrincipal = this.ctx.claimPrincipal(principal);
+    if (!this.releasePrincipal) {
+      const limit = this.ctx.config.max_connections_per_principal;
+      this.fail(
+        'QUOTA_EXCEEDED',
+        `Too many connections for this user (at most ${limit}); close another one first`,
+        CloseCodes.TOO_MANY_CONNECTIONS_PRINCIPAL,
+      );
+      return;
+    }
     this.principal = principal;
     this.state = 'open';
     this.logger.info({ sub: principal.sub, via, expires_at: principal.expires_at }, 'authenticated');
   }
 
-  /** A fresh token for the same caller extends the session; another caller's token ends it. */
-  private reauthenticate(principal: Principal): void {
+  /**
+   * A fresh token for the same caller replaces the session's: its expiry, and its rights (every held
+   * topic is checked again). Another user's or another tenant's token ends the session (4403).
+   */
+  private async reauthenticate(principal: Principal): Promise<void> {
     const current = this.principal!;
     if (principal.sub !== current.sub || principal.tenant_id !== current.tenant_id) {
       this.fail(
@@ -138,8 +158,8 @@ export class Connection implements FrameSink {
       return;
     }
     this.principal = principal;
-    this.subscriptions.forgetDecisions();
     this.logger.info({ expires_at: principal.expires_at }, 're-authenticated');
+    await this.subscriptions.reauthenticated(current, principal);
   }
 
   private authFailed(error: unknown): void {
@@ -225,7 +245,6 @@ export class Connection implements FrameSink {
     this.sendJson({ type: 'error', error });
   }
 
-  /** Tells the client why, then closes with the code. */
   /** Closes the connection when the credential it authenticated with is revoked (issue #3). */
   revokeIfUsing(notice: { credential_id?: string; token_id?: string }): boolean {
     const p = this.principal;
@@ -237,6 +256,7 @@ export class Connection implements FrameSink {
     return hit;
   }
 
+  /** Tells the client why, then closes with the code. */
   fail(code: ErrorBody['code'], message: string, closeCode: number): void {
     this.sendError({ code, message });
     this.close(closeCode, message);
@@ -246,7 +266,7 @@ export class Connection implements FrameSink {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.closedWith = code;
-    this.subscriptions.clear();
+    this.release();
     // Close reasons are limited to 123 bytes by the WebSocket protocol.
     this.transport.close(code, reason.slice(0, 120));
     this.logger.info({ code, reason }, 'connection closed by server');
@@ -254,8 +274,17 @@ export class Connection implements FrameSink {
 
   /** The socket went away (client close, network): drop subscriptions. */
   closed(): void {
-    if (this.state === 'closed') return;
-    this.state = 'closed';
+    if (this.state !== 'closed') {
+      this.state = 'closed';
+      this.release();
+    }
+    // A server-side close happened earlier; the principal's slot is free only once the socket is gone.
+    this.releasePrincipal?.();
+    this.releasePrincipal = undefined;
+  }
+
+  private release(): void {
+    this.inbox.clear();
     this.subscriptions.clear();
   }
 }

@@ -1,8 +1,10 @@
-// What every connection of an instance shares: limits, the auth and topic checks, the fan-out index,
-// the stream state and the replayer. Tests build one with fakes to drive a Connection without sockets.
+// What every connection of an instance shares: limits, the auth and topic checks (and the cache of
+// refusals), the fan-out index, the stream state and the replayer. Tests build one with fakes to
+// drive a Connection without sockets.
 import type { RealtimeConfig } from '@idp/config';
 import type { Principal } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
+import type { RefusalCache } from './refusal-cache.js';
 import type { PreparedReplay, ReplayEvent, ReplayOutcome } from './replay.js';
 import type { StreamWindow } from './stream-state.js';
 import type { SubscriptionIndex } from './subscription-index.js';
@@ -19,7 +21,8 @@ export interface Transport {
 }
 
 export interface ReplaySource {
-  acquire(): Promise<() => void>;
+  /** A replay slot of the instance, or undefined when none came free within `timeoutMs`. */
+  acquire(timeoutMs: number): Promise<(() => void) | undefined>;
   prepare(subject: string, since: number): Promise<PreparedReplay>;
   discard(prepared: PreparedReplay): Promise<void>;
   run(
@@ -34,6 +37,10 @@ export interface ConnectionContext {
   logger: Logger;
   authenticate(token: string): Promise<Principal>;
   authorize(principal: Principal, topic: string): Promise<TopicDecision>;
+  /** Refused topics per principal, shared by the instance's connections. */
+  refusals: RefusalCache;
+  /** Counts a connection against its principal's cap; undefined when the principal is at the cap. */
+  claimPrincipal(principal: Principal): (() => void) | undefined;
   index: SubscriptionIndex;
   stream: { epoch(): Promise<string>; refresh(): Promise<StreamWindow> };
   replayer: ReplaySource;

@@ -29,6 +29,7 @@ const service = await startRealtimeService({
   host: env.IDP_WS_HOST,
   rpcTimeoutMs: env.IDP_REALTIME_RPC_TIMEOUT_MS,
   tls,
+  edgePort: env.IDP_HTTP_PORT,
 });
 logger.info({ port: service.port, path: '/ws/v1', tls: tls !== undefined }, 'service ready');
 

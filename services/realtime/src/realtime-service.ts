@@ -16,8 +16,10 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Compile } from 'typebox/compile';
 import type { Connection } from './connection.js';
+import { ConnectionLimits } from './connection-limits.js';
 import type { ConnectionContext } from './context.js';
 import { LiveFeed } from './live-feed.js';
+import { RefusalCache } from './refusal-cache.js';
 import { Replayer } from './replay.js';
 import { EventsStreamState } from './stream-state.js';
 import { SubscriptionIndex } from './subscription-index.js';
@@ -34,6 +36,8 @@ export interface RealtimeServiceOptions {
   rpcTimeoutMs?: number;
   /** Certificate and key (PEM) to serve WSS with; plain WS without. */
   tls?: ServerTls;
+  /** The edge's port (`IDP_HTTP_PORT`): the console it serves is an allowed Origin on the same host. */
+  edgePort?: number;
 }
 
 export interface RealtimeService {
@@ -59,11 +63,14 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     options.roles,
     config.topic_rules,
   );
+  const limits = new ConnectionLimits(config);
   const ctx: ConnectionContext = {
     config,
     logger,
     index,
     stream,
+    refusals: new RefusalCache(config.refusal_cache_ttl_ms, config.refusal_cache_max_entries),
+    claimPrincipal: (p) => limits.claimPrincipal(`${p.tenant_id}\n${p.sub}`),
     replayer: new Replayer(js, Streams.events.name, logger, config.max_concurrent_replays),
     authorize: (principal, topic) => authorizer.decide(principal, topic),
     authenticate: async (token) => {
@@ -85,7 +92,13 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     },
   });
   await feed.start();
-  server = new RealtimeWsServer({ ctx, ready: () => feed.ready && !nc.isClosed(), tls: options.tls });
+  server = new RealtimeWsServer({
+    ctx,
+    ready: () => feed.ready && !nc.isClosed(),
+    tls: options.tls,
+    limits,
+    edgePort: options.edgePort,
+  });
   const revocations = closeOnRevocation(nc, () => server?.connections ?? [], logger);
   const port = await server.listen(options.port, options.host ?? '0.0.0.0');
   return {

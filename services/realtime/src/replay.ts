@@ -1,6 +1,7 @@
 // Resume: replays one topic's stored events after a sequence from JetStream, through a temporary
 // ordered consumer filtered on the topic's subject. Bounded in count (decided before anything is sent,
-// from the consumer's pending count), in time, and in concurrency per instance.
+// from the consumer's pending count), in time, and in concurrency per instance (slots, with a bounded
+// wait); `resume.ts` keeps one such consumer per connection at a time.
 
 import type { PublishedEvent } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
@@ -28,16 +29,39 @@ export class Replayer {
     private readonly maxConcurrent: number,
   ) {}
 
-  /** A replay slot; release it when done. Waiters queue in order. */
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  /** Replays running and waiting, for tests and /readyz. */
+  get load(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+
+  /**
+   * A replay slot, or undefined when none came free within `timeoutMs` (the instance is busy).
+   * Waiters are served in order; release the slot when done.
+   */
+  async acquire(timeoutMs: number): Promise<(() => void) | undefined> {
+    if (this.active < this.maxConcurrent) return this.grant();
+    return new Promise((resolve) => {
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve(this.grant());
+      };
+      const timer = setTimeout(() => {
+        const at = this.waiting.indexOf(waiter);
+        if (at >= 0) this.waiting.splice(at, 1);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiting.push(waiter);
+    });
+  }
+
+  private grant(): () => void {
     this.active++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.active--;
-      this.waiting.shift()?.();
+      if (this.active < this.maxConcurrent) this.waiting.shift()?.();
     };
   }
 

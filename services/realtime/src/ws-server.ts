@@ -1,6 +1,6 @@
-// The HTTP side: `/ws/v1` upgrades (token from `?token=` if any), `/healthz` and `/readyz`, and the
-// one housekeeping sweep that drives every connection's timers. With a certificate it serves HTTPS,
-// and so WSS, on the same port.
+// The HTTP side: `/ws/v1` upgrades (Origin checked, connection caps applied, token from `?token=` if
+// any), `/healthz` and `/readyz`, and the one housekeeping sweep that drives every connection's
+// timers. With a certificate it serves HTTPS, and so WSS, on the same port.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -8,8 +8,11 @@ import type { Duplex } from 'node:stream';
 import type { ServerTls } from '@idp/config';
 import { CloseCodes } from '@idp/contracts';
 import { WebSocketServer } from 'ws';
+import { type AddressResolver, clientAddressResolver } from './client-address.js';
 import { Connection } from './connection.js';
+import type { ConnectionLimits } from './connection-limits.js';
 import type { ConnectionContext } from './context.js';
+import { type OriginCheck, originPolicy } from './origin-policy.js';
 import { WsTransport } from './ws-transport.js';
 
 export const WS_PATH = '/ws/v1';
@@ -21,6 +24,10 @@ export interface WsServerOptions {
   sweepMs?: number;
   /** Certificate and key (PEM): serve WSS instead of WS. */
   tls?: ServerTls;
+  /** Connection caps in all and per address (the per-principal one is applied on authentication). */
+  limits: ConnectionLimits;
+  /** The edge's port: the console it serves there is an allowed Origin (`allow_console_origin`). */
+  edgePort?: number;
 }
 
 export class RealtimeWsServer {
@@ -28,6 +35,8 @@ export class RealtimeWsServer {
   private readonly wss: WebSocketServer;
   readonly connections = new Set<Connection>();
   private readonly sweep: NodeJS.Timeout;
+  private readonly originAllowed: OriginCheck;
+  private readonly clientAddress: AddressResolver;
 
   constructor(private readonly options: WsServerOptions) {
     const { config } = options.ctx;
@@ -38,6 +47,12 @@ export class RealtimeWsServer {
       maxPayload: config.max_frame_bytes * 4,
       perMessageDeflate: false,
     });
+    this.originAllowed = originPolicy({
+      allowed: config.allowed_origins,
+      allowConsole: config.allow_console_origin,
+      edgePort: options.edgePort,
+    });
+    this.clientAddress = clientAddressResolver(config.trusted_proxies);
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
     this.http = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
     this.http.on('upgrade', (req, socket, head) => this.handleUpgrade(req, socket, head));
@@ -63,7 +78,7 @@ export class RealtimeWsServer {
       const ready = this.options.ready();
       json(res, ready ? 200 : 503, {
         status: ready ? 'ready' : 'not_ready',
-        connections: this.connections.size,
+        connections: this.options.limits.connections,
       });
       return;
     }
@@ -76,7 +91,26 @@ export class RealtimeWsServer {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    // A browser page of another site must not use a visitor's session (cross-site WebSocket hijacking).
+    if (!this.originAllowed(req.headers.origin, req.headers.host)) {
+      this.options.ctx.logger.info({ origin: req.headers.origin?.slice(0, 200) }, 'origin refused');
+      refuseUpgrade(socket, 403, 'FORBIDDEN', 'This Origin may not open /ws/v1');
+      return;
+    }
+    const address = this.clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for']);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // Counted once upgraded (a failed handshake never reaches here, so it holds nothing).
+      const admission = this.options.limits.admit(address);
+      // Refused after the upgrade: a browser sees a close code and its reason, never an HTTP status.
+      if (!admission.admitted) {
+        this.options.ctx.logger.info({ address, code: admission.closeCode }, 'connection refused: cap');
+        ws.send(
+          JSON.stringify({ type: 'error', error: { code: admission.code, message: admission.message } }),
+        );
+        ws.close(admission.closeCode, admission.message.slice(0, 120));
+        setTimeout(() => ws.terminate(), 2_000).unref();
+        return;
+      }
       const connection = new Connection(
         `ws_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
         new WsTransport(ws),
@@ -90,6 +124,7 @@ export class RealtimeWsServer {
       ws.on('close', () => {
         connection.closed();
         this.connections.delete(connection);
+        admission.release();
       });
     });
   }
@@ -115,6 +150,14 @@ export class RealtimeWsServer {
     for (const ws of this.wss.clients) ws.terminate();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ success: false, error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Refused'}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -1,7 +1,7 @@
 // Resume over a real nats-server and the real auth service: exact sequences across client drops,
 // epochs and retention; the live/replay merge under concurrent publishing.
 import { RealtimeClient } from '@idp/client';
-import type { EventMessage } from '@idp/contracts';
+import { type EventMessage, Streams } from '@idp/contracts';
 import { runSetupStep } from '@idp/nats';
 import { waitFor } from '@idp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,11 +11,14 @@ import { expected, publishInBackground, publishMany, shape } from './publish.js'
 import { TestClient } from './ws-client.js';
 
 const TOPIC = 'operation:op_1:progress';
+const MANY = Array.from({ length: 30 }, (_, i) => `operation:op_m${i}:progress`);
 let h: Harness;
 let url: string;
 
 beforeAll(async () => {
-  h = await startHarness({ t1: ['op_1', 'op_2', 'op_noise', 'app_1'] });
+  h = await startHarness({
+    t1: ['op_1', 'op_2', 'op_noise', 'app_1', ...MANY.map((t) => t.split(':')[1]!)],
+  });
   url = (await h.startRealtime()).url;
 });
 afterAll(async () => h?.close());
@@ -88,6 +91,30 @@ describe('resume', () => {
     await waitFor(() => c.events().length === 1);
     await new Promise((r) => setTimeout(r, 50));
     expect(shape(c.events())).toEqual(expected([good!]));
+    c.close();
+  });
+
+  it('resumes 30 topics with one replay consumer at a time, each topic exact', async () => {
+    // The server's own advisories tell when each consumer of the stream is created and deleted.
+    const alive = { now: 0, most: 0 };
+    const advisories = h.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.*.${Streams.events.name}.>`, {
+      callback: (_e, msg) => {
+        if (msg.subject.includes('.CREATED.')) alive.most = Math.max(alive.most, ++alive.now);
+        if (msg.subject.includes('.DELETED.')) alive.now--;
+      },
+    });
+    const published = [];
+    for (const topic of MANY) published.push(...(await publishMany(h.js, 't1', topic, 3)));
+    await h.nc.flush();
+    const c = await TestClient.open(url, await token('alice', 't1'));
+    const since = published[0]!.seq - 1;
+    expect(await c.subscribe(MANY, { since })).toMatchObject({ type: 'subscribed', resumed: true });
+    await waitFor(() => c.events().length >= published.length, { message: 'all replayed' });
+    await waitFor(() => alive.now === 0, { message: 'replay consumers deleted' });
+    advisories.unsubscribe();
+    expect(alive.most).toBe(1);
+    for (const topic of MANY)
+      expect(shape(c.events(topic))).toEqual(expected(published.filter((p) => p.topic === topic)));
     c.close();
   });
 
