@@ -1,6 +1,7 @@
 // The `rate_limits:` section of config/gateway.yaml (spec §6.1 plus tiers and the failure mode):
 // validated with errors that name the bad key, so a typo never silently disables a limit.
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { type RouteDef, Routes } from '@idp/contracts';
 import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -44,12 +45,40 @@ export type TierSpec = Static<typeof TierSpec>;
 
 const Name = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 
+/** Refused credentials remembered at the edge (as a SHA-256), so a repeated bad one costs no auth hop. */
+export const AuthFailureCacheSpec = Type.Object(
+  {
+    /** How long a refusal is reused; short, so a token that becomes valid (nbf, new key) is not held off. */
+    ttl_ms: Type.Integer({ minimum: 0, maximum: 300_000, default: 10_000 }),
+    /** Most refusals remembered per edge (oldest dropped first); 0 turns the cache off. */
+    max_entries: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 10_000 }),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type AuthFailureCacheSpec = Static<typeof AuthFailureCacheSpec>;
+
 export const RateLimitsConfig = Type.Object(
   {
     enabled: Type.Boolean({ default: true }),
     global: Type.Optional(LimitSpec),
     per_user: Type.Optional(LimitSpec),
     per_tenant: Type.Optional(LimitSpec),
+    /**
+     * Requests with no verified principal (a failed authentication, an unknown /api/v1 path, the
+     * public documents), counted per client address and never toward `global`: an anonymous flood
+     * cannot spend the budget every tenant shares.
+     */
+    unauthenticated: Type.Object(Window, {
+      additionalProperties: false,
+      default: { requests_per_minute: 300 },
+    }),
+    /**
+     * Peers (IP addresses or CIDR ranges) whose `X-Forwarded-For` is believed when finding the client
+     * address. Empty (the default): the TCP peer is the client and the header is ignored, since any
+     * client could otherwise pick its own bucket.
+     */
+    trusted_proxies: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { default: [], maxItems: 256 }),
+    auth_failure_cache: AuthFailureCacheSpec,
     by_endpoint: EndpointMap,
     tiers: Type.Record(Name, TierSpec, { default: {} }),
     /** tenant id → tier name; tenants not listed get `default_tier` (or the base limits). */
@@ -133,8 +162,12 @@ function semanticProblems(config: RateLimitsConfig): string[] {
       needsWindow(where, spec);
     }
   };
-  for (const scope of ['global', 'per_user', 'per_tenant'] as const)
+  for (const scope of ['global', 'per_user', 'per_tenant', 'unauthenticated'] as const)
     needsWindow(`rate_limits.${scope}`, config[scope]);
+  config.trusted_proxies.forEach((entry, i) => {
+    if (!isAddressOrRange(entry))
+      problems.push(`rate_limits.trusted_proxies[${i}]: '${entry}' is not an IP address or CIDR range`);
+  });
   endpoints('rate_limits.by_endpoint', config.by_endpoint);
   for (const [tier, spec] of Object.entries(config.tiers)) {
     needsWindow(`rate_limits.tiers.${tier}.per_user`, spec.per_user);
@@ -147,6 +180,16 @@ function semanticProblems(config: RateLimitsConfig): string[] {
   if (config.default_tier && !config.tiers[config.default_tier])
     problems.push(`rate_limits.default_tier: unknown tier '${config.default_tier}'`);
   return problems;
+}
+
+/** `10.0.0.7`, `10.0.0.0/8`, `fd00::/8`: an address, or one with a prefix length that fits it. */
+export function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
 }
 
 /** `PUT /api/v1/applications/* /desired-state` against the route table (`:id` matches anything). */

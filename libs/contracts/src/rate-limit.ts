@@ -27,6 +27,12 @@ export const LeaseBucketRequest = Type.Object(
     window_ms: Type.Integer({ minimum: 100, maximum: 3600 * 1000 }),
     /** How many tokens the edge would like; the service may grant fewer (never more). */
     want: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    /**
+     * Requests waiting at the edge for this counter right now. The service grants at least this many
+     * while that many are left (they are spent at once, so none are stranded): a cold burst of N
+     * requests on a limit of N admits N in one or two round trips.
+     */
+    need: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
   },
   { additionalProperties: false },
 );
@@ -38,8 +44,23 @@ export const LeaseRequest = Type.Object(
 );
 export type LeaseRequest = Static<typeof LeaseRequest>;
 
+/**
+ * Why one bucket of a batch got nothing: that bucket's problem only, never the batch's. The edge
+ * decides that counter locally for a moment (as during an outage); every other bucket is served.
+ */
+export const LeaseBucketError = Type.Union([
+  /** The bucket does not match LeaseBucketRequest (e.g. a key too long); asking again will not help. */
+  Type.Literal('INVALID_BUCKET'),
+  /** Too many instances wrote this counter at once; try again shortly. */
+  Type.Literal('CONTENDED'),
+  /** The counter store failed for this key. */
+  Type.Literal('STORE_FAILED'),
+]);
+export type LeaseBucketError = Static<typeof LeaseBucketError>;
+
 export const LeaseGrant = Type.Object({
-  key: RateLimitKey,
+  /** The bucket's key as asked (grants come back in the order of the request's buckets). */
+  key: Type.String(),
   /** Tokens this edge may spend on its own until `reset_in_ms` has passed. */
   granted: Type.Integer({ minimum: 0 }),
   /** Identifies the counter's window (its start on the service's clock): a new id means a reset. */
@@ -48,6 +69,8 @@ export const LeaseGrant = Type.Object({
   remaining: Type.Integer({ minimum: 0 }),
   /** Milliseconds from the service's `now` until the counter's window ends. */
   reset_in_ms: Type.Integer({ minimum: 0 }),
+  /** Set when this bucket could not be served (then `granted` is 0 and the other fields mean nothing). */
+  error: Type.Optional(LeaseBucketError),
 });
 export type LeaseGrant = Static<typeof LeaseGrant>;
 

@@ -4,7 +4,7 @@
 import type { LeaseBucketRequest, LeaseGrant } from '@idp/contracts';
 import { describe, expect, it } from 'vitest';
 import type { LeaseTransport } from '../src/rate-limit/lease-client.js';
-import { Limiter } from '../src/rate-limit/limiter.js';
+import { Limiter, type LimiterOptions } from '../src/rate-limit/limiter.js';
 import type { BucketSpec } from '../src/rate-limit/policies.js';
 
 function sharedCounters(clock: () => number) {
@@ -23,7 +23,8 @@ function sharedCounters(clock: () => number) {
           counters.set(b.key, c);
         }
         const left = b.limit - c.count;
-        const granted = Math.min(b.want, left, Math.max(1, Math.ceil(left / 4)));
+        const share = Math.max(1, Math.ceil(left / 4));
+        const granted = Math.min(left, Math.max(Math.min(b.want, share), b.need ?? 0));
         c.count += granted;
         return {
           key: b.key,
@@ -38,16 +39,18 @@ function sharedCounters(clock: () => number) {
   return { transport, calls: () => calls, setDown: (v: boolean) => (down = v) };
 }
 
-function setup(options: { mode?: 'allow_local' | 'deny'; leaseSize?: number } = {}) {
+function setup(options: { mode?: 'allow_local' | 'deny'; leaseSize?: number; maxFallback?: number } = {}) {
   let now = 0;
   const clock = () => now;
   const shared = sharedCounters(clock);
-  const make = () =>
+  const make = (events?: LimiterOptions['events']) =>
     new Limiter(shared.transport, {
       leaseSize: () => options.leaseSize ?? 10,
       onUnavailable: () => options.mode ?? 'allow_local',
       fallbackShare: () => 0.5,
       clock,
+      maxFallbackCounters: options.maxFallback,
+      events,
     });
   return { shared, make, advance: (ms: number) => (now += ms) };
 }
@@ -136,5 +139,142 @@ describe('Limiter', () => {
     shared.setDown(false);
     advance(1_001);
     expect((await limiter.check([perUser])).degraded).toBeUndefined();
+  });
+});
+
+describe('Limiter under concurrency (issue 9)', () => {
+  const user15: BucketSpec = { ...perUser, key: 'u.m.burst', limit: 15 };
+
+  it('admits exactly N of a cold concurrent burst and names the exhausted policy with r=0 (finding 7)', async () => {
+    const { make } = setup({ leaseSize: 50 });
+    const limiter = make();
+    const decisions = await Promise.all(Array.from({ length: 25 }, () => limiter.check([global, user15])));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(15);
+    for (const refused of decisions.filter((d) => !d.allowed)) {
+      expect(refused.headline).toMatchObject({ name: 'per_user', limit: 15, remaining: 0 });
+    }
+  });
+
+  it('admits exactly N of cold bursts on two edges at once (finding 7)', async () => {
+    const { make } = setup({ leaseSize: 50 });
+    const [a, b] = [make(), make()];
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).check([global, user15])),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(15);
+  });
+
+  it('never refuses a limit that cannot be reached, across window roll-overs under load (finding 11)', async () => {
+    // The finding's shape on a short time scale: 64 requests in flight at all times, three counters
+    // that roll over at different moments (windows start at each counter's first request), lease
+    // answers taking a few ms. Before: bursts of 429 (64 waiters, 50 tokens per lease, 3 rounds).
+    const counters = new Map<string, { start: number; count: number }>();
+    const transport: LeaseTransport = {
+      async lease(buckets) {
+        await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 5));
+        const now = Date.now();
+        return buckets.map((b) => {
+          let c = counters.get(b.key);
+          if (!c || now >= c.start + b.window_ms) {
+            c = { start: now, count: 0 };
+            counters.set(b.key, c);
+          }
+          const left = b.limit - c.count;
+          const granted = Math.min(left, Math.max(Math.min(b.want, Math.ceil(left / 4)), b.need ?? 0));
+          c.count += granted;
+          return {
+            key: b.key,
+            granted,
+            window: c.start,
+            remaining: left - granted,
+            reset_in_ms: c.start + b.window_ms - now,
+          };
+        });
+      },
+    };
+    const limiter = new Limiter(transport, {
+      leaseSize: () => 50,
+      onUnavailable: () => 'deny',
+      fallbackShare: () => 0.5,
+    });
+    const huge = 100_000_000;
+    const buckets: BucketSpec[] = [
+      { name: 'global', key: 'g', limit: huge, window_ms: 300 },
+      { name: 'per_user', key: 'u', limit: huge, window_ms: 330 },
+      { name: 'per_tenant', key: 't', limit: huge, window_ms: 370 },
+    ];
+    const end = Date.now() + 3_000;
+    const outcome = { admitted: 0, refused: 0, unavailable: 0 };
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (Date.now() < end) {
+          const d = await limiter.check(buckets);
+          outcome[d.allowed ? 'admitted' : d.unavailable ? 'unavailable' : 'refused']++;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }),
+    );
+    expect(outcome.admitted).toBeGreaterThan(5_000);
+    expect(outcome).toMatchObject({ refused: 0, unavailable: 0 });
+  });
+
+  it('decides one bucket the service could not serve locally, and only that one (finding 6)', async () => {
+    let now = 0;
+    const errors: string[] = [];
+    const leased: string[][] = [];
+    const transport: LeaseTransport = {
+      async lease(buckets) {
+        leased.push(buckets.map((b) => b.key));
+        return buckets.map((b) =>
+          b.key === 'u.m.bad'
+            ? {
+                key: b.key,
+                granted: 0,
+                window: 0,
+                remaining: 0,
+                reset_in_ms: 0,
+                error: 'INVALID_BUCKET' as const,
+              }
+            : { key: b.key, granted: b.want, window: 0, remaining: 1_000, reset_in_ms: 60_000 },
+        );
+      },
+    };
+    const limiter = new Limiter(transport, {
+      leaseSize: () => 10,
+      onUnavailable: () => 'deny',
+      fallbackShare: () => 0.5,
+      clock: () => now,
+      events: { bucketError: (key, error) => errors.push(`${key}:${error}`) },
+    });
+    const bad: BucketSpec = { ...perUser, key: 'u.m.bad' };
+    const good: BucketSpec = { ...perUser, key: 'u.m.good' };
+    expect(await limiter.check([global, bad])).toMatchObject({ allowed: false, unavailable: true });
+    expect(errors).toEqual(['u.m.bad:INVALID_BUCKET']);
+    // Not an outage: every other counter is leased and decided as usual, at once.
+    expect(await limiter.check([global, good])).toMatchObject({ allowed: true });
+    expect((await limiter.check([global, good])).degraded).toBeUndefined();
+    now += 1_001;
+    await limiter.check([global, bad]);
+    expect(leased.filter((keys) => keys.includes('u.m.bad'))).toHaveLength(2);
+  });
+
+  it('bounds a wait for a lease that never comes: decided as unavailable, never a 429', async () => {
+    const limiter = new Limiter(
+      { lease: () => new Promise(() => undefined) },
+      { leaseSize: () => 10, onUnavailable: () => 'deny', fallbackShare: () => 0.5, maxWaitMs: () => 50 },
+    );
+    const started = Date.now();
+    expect(await limiter.check([perUser])).toMatchObject({ allowed: false, unavailable: true });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('keeps the fallback counters bounded during an outage (finding 12)', async () => {
+    const { make, shared } = setup({ maxFallback: 100 });
+    shared.setDown(true);
+    let evicted = 0;
+    const limiter = make({ fallbackEvicted: () => evicted++ });
+    for (let i = 0; i < 1_000; i++) await limiter.check([{ ...perUser, key: `u.m.someone-${i}` }]);
+    expect(limiter.fallbackCounters).toBe(100);
+    expect(evicted).toBe(900);
   });
 });

@@ -94,13 +94,13 @@ describe('rate limits at the edge', () => {
     expect(codes).toEqual([200, 200, 200, 200, 429, 429]); // 6 per minute, 2 of them spent on POSTs
   });
 
-  it('counts unauthenticated requests toward global only, with headers on 401 and 404', async () => {
+  it('counts requests without a principal per client address, never toward global, with headers on 401 and 404', async () => {
     const unauthenticated = await h.call(0, 'GET', '/api/v1/teams');
     expect(unauthenticated.statusCode).toBe(401);
-    expect(unauthenticated.headers['ratelimit-policy']).toBe('"global";q=1000;w=60');
+    expect(unauthenticated.headers['ratelimit-policy']).toBe('"unauthenticated";q=300;w=60');
     const missing = await h.call(0, 'GET', '/api/v1/no-such-thing');
     expect(missing.statusCode).toBe(404);
-    expect(missing.headers.ratelimit).toMatch(/^"global";r=\d+;t=\d+$/);
+    expect(missing.headers.ratelimit).toMatch(/^"unauthenticated";r=\d+;t=\d+$/);
     expect((await h.call(0, 'GET', '/healthz')).headers.ratelimit).toBeUndefined();
   });
 

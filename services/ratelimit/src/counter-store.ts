@@ -65,7 +65,7 @@ export class CounterStore {
       }
     }
     this.logger.warn({ key: request.key }, 'counter too contended, granting nothing this time');
-    return { key: request.key, granted: 0, window: 0, remaining: 0, reset_in_ms: 1_000 };
+    return { key: request.key, granted: 0, window: 0, remaining: 0, reset_in_ms: 0, error: 'CONTENDED' };
   }
 
   private async read(key: string): Promise<Cached | undefined> {

@@ -1,6 +1,13 @@
 // Starts the ratelimit service on an open NATS connection (main.ts and tests both use this): lease
 // requests in the `ratelimit` queue group, the config publisher and the readiness ping.
-import { ApiError, LeaseRequest, RateLimitSubjects, RpcSubjects } from '@idp/contracts';
+import {
+  ApiError,
+  type LeaseBucketError,
+  LeaseBucketRequest,
+  type LeaseGrant,
+  RateLimitSubjects,
+  RpcSubjects,
+} from '@idp/contracts';
 import { serveJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -9,7 +16,9 @@ import { startConfigPublisher } from './config-publisher.js';
 import { CounterStore, openCounterBucket } from './counter-store.js';
 
 export const RATELIMIT_QUEUE = 'ratelimit';
-const checkLease = Compile(LeaseRequest);
+/** As `LeaseRequest.buckets`; each bucket is then checked on its own. */
+const MAX_BUCKETS = 32;
+const checkBucket = Compile(LeaseBucketRequest);
 
 export interface RateLimitServiceOptions {
   configPath: string;
@@ -37,13 +46,11 @@ export async function startRateLimitService(
   const serve = (subject: string, handler: Parameters<typeof serveJson>[2]) =>
     serveJson(nc, subject, handler, { queue: RATELIMIT_QUEUE, logger });
   const subscriptions = [
-    serve(RateLimitSubjects.lease, async (body) => {
-      if (!checkLease.Check(body)) {
-        throw new ApiError('VALIDATION_ERROR', 'Malformed lease request', { field: 'buckets' });
-      }
-      const grants = await Promise.all(body.buckets.map((bucket) => store.lease(bucket)));
-      return { ok: true, status: 200, data: { grants } };
-    }),
+    serve(RateLimitSubjects.lease, async (body) => ({
+      ok: true,
+      status: 200,
+      data: { grants: await leaseEach(store, bucketsOf(body), logger) },
+    })),
     serve(RpcSubjects.ping('ratelimit'), () => ({ ok: true, status: 200, data: { service: 'ratelimit' } })),
   ];
   return {
@@ -55,3 +62,42 @@ export async function startRateLimitService(
     },
   };
 }
+
+/** Only a request that is not a list of buckets at all is refused as a whole. */
+function bucketsOf(body: unknown): unknown[] {
+  const buckets = (body as { buckets?: unknown } | null)?.buckets;
+  if (!Array.isArray(buckets) || buckets.length === 0 || buckets.length > MAX_BUCKETS) {
+    throw new ApiError('VALIDATION_ERROR', `A lease request carries 1 to ${MAX_BUCKETS} buckets`, {
+      field: 'buckets',
+    });
+  }
+  return buckets;
+}
+
+/**
+ * One grant per bucket, in order. A bucket that is malformed or whose counter fails gets an error
+ * grant of its own: one bad bucket is that bucket's error, never an outage for the batch.
+ */
+function leaseEach(store: CounterStore, buckets: unknown[], logger: Logger): Promise<LeaseGrant[]> {
+  return Promise.all(
+    buckets.map(async (bucket): Promise<LeaseGrant> => {
+      const key = String((bucket as { key?: unknown } | null)?.key ?? '').slice(0, 512);
+      if (!checkBucket.Check(bucket)) return refusedBucket(key, 'INVALID_BUCKET');
+      try {
+        return await store.lease(bucket);
+      } catch (error) {
+        logger.error({ err: error, key }, 'counter store failed for one bucket');
+        return refusedBucket(key, 'STORE_FAILED');
+      }
+    }),
+  );
+}
+
+export const refusedBucket = (key: string, error: LeaseBucketError): LeaseGrant => ({
+  key,
+  granted: 0,
+  window: 0,
+  remaining: 0,
+  reset_in_ms: 0,
+  error,
+});

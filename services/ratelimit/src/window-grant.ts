@@ -1,5 +1,8 @@
 // The lease arithmetic, pure so tests can drive it with any clock: a fixed window anchored at the
 // first request after the previous window ended, and a grant that is never more than what is left.
+// A grant is a share of what is left (so the last tokens are spread over the edges that ask) but at
+// least what the edge's waiting requests need: those tokens are spent at once, none is stranded, and
+// a cold burst of N on a limit of N admits exactly N.
 import type { LeaseBucketRequest, LeaseGrant } from '@idp/contracts';
 
 /** What the KV stores per counter. */
@@ -31,7 +34,7 @@ export function grantTokens(
   const current: WindowState = expired ? { start_ms: now, window_ms: request.window_ms, count: 0 } : state;
   const left = Math.max(0, request.limit - current.count);
   const share = Math.max(1, Math.ceil(left / LEASE_SHARE_DIVISOR));
-  const granted = Math.min(request.want, left, share);
+  const granted = Math.min(left, Math.max(Math.min(request.want, share), request.need ?? 0));
   const grant: LeaseGrant = {
     key: request.key,
     granted,

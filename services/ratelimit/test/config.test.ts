@@ -37,6 +37,9 @@ describe('rate_limits validation', () => {
     [{ tenants: { acme: 'gold' } }, /rate_limits\.tenants\.acme: unknown tier 'gold'/],
     [{ on_unavailable: 'maybe' }, /rate_limits\.on_unavailable/],
     [{ lease_sise: 3 }, /rate_limits\.lease_sise: is not a known key/],
+    [{ trusted_proxies: ['10.0.0.0/40'] }, /rate_limits\.trusted_proxies\[0\]: '10\.0\.0\.0\/40' is not/],
+    [{ unauthenticated: {} }, /rate_limits\.unauthenticated: needs requests_per_minute/],
+    [{ auth_failure_cache: { ttl: 5 } }, /rate_limits\.auth_failure_cache\.ttl: is not a known key/],
   ])('names the bad key in %j', (raw, message) => {
     expect(() => parseRateLimits(raw)).toThrow(ConfigError);
     expect(() => parseRateLimits(raw)).toThrow(message);
@@ -51,6 +54,16 @@ describe('rate_limits validation', () => {
     });
     expect(config.tenants.acme).toBe('pro');
     expect(config.on_unavailable).toBe('allow_local');
+  });
+
+  it('limits unauthenticated requests per client address and trusts no proxy by default', () => {
+    const config = parseRateLimits({ global: { requests_per_minute: 10 } });
+    expect(config.unauthenticated).toEqual({ requests_per_minute: 300 });
+    expect(config.trusted_proxies).toEqual([]);
+    expect(config.auth_failure_cache).toEqual({ ttl_ms: 10_000, max_entries: 10_000 });
+    expect(
+      parseRateLimits({ trusted_proxies: ['10.0.0.0/8', 'fd00::/8', '192.0.2.1'] }).trusted_proxies,
+    ).toHaveLength(3);
   });
 });
 

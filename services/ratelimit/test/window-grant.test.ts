@@ -42,3 +42,13 @@ describe('grantTokens', () => {
     });
   });
 });
+
+describe('grantTokens for waiting requests', () => {
+  it('grants at least what the edge has waiting, never more than is left', () => {
+    const state = { start_ms: 0, window_ms: 60_000, count: 4 };
+    const ask = { key: 'u.m.x', limit: 15, window_ms: 60_000, want: 50 };
+    expect(grantTokens(state, ask, 10).grant.granted).toBe(3); // a quarter of the 11 left
+    expect(grantTokens(state, { ...ask, need: 8 }, 10).grant.granted).toBe(8);
+    expect(grantTokens(state, { ...ask, need: 30 }, 10).grant).toMatchObject({ granted: 11, remaining: 0 });
+  });
+});

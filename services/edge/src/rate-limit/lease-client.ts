@@ -5,7 +5,10 @@ import { callRpc } from '@idp/nats';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export interface LeaseTransport {
-  /** Resolves with one grant per bucket, in order; rejects when no instance could answer. */
+  /**
+   * Resolves with one grant per bucket, in order (a grant may carry a per-bucket `error`); rejects only
+   * when no instance could answer at all.
+   */
   lease(buckets: LeaseBucketRequest[]): Promise<LeaseGrant[]>;
 }
 
@@ -18,7 +21,10 @@ export function natsLeaseTransport(nc: NatsConnection, timeoutMs: () => number):
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
         try {
           const reply = await callRpc(nc, RateLimitSubjects.lease, { buckets }, { timeoutMs: timeoutMs() });
-          return (reply.data as LeaseReply).grants;
+          const grants = (reply.data as LeaseReply | undefined)?.grants;
+          if (!Array.isArray(grants)) throw new Error('lease reply without grants');
+          // Matched to the buckets by position; a missing or failed one is that bucket's error only.
+          return grants;
         } catch (error) {
           lastError = error;
           // Only transport failures deserve a second instance; a refusal of the request would repeat.
