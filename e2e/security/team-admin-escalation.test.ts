@@ -77,7 +77,10 @@ describe('a team admin cannot become tenant admin', () => {
     const team = await lead.post('/teams', { name: 'shadow' });
     expect(team.status).toBe(403);
     expect(team.body.error.code).toBe('FORBIDDEN');
-    expect((await lead.get('/metrics')).status).toBe(403);
+    // Metrics are team-narrowed (finding 12): the lead sees its own team's, never the tenant's.
+    const metrics = await lead.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.data.teams.total).toBe(1);
   });
 
   it('still manages its own team: applications and credentials for the team', async () => {

@@ -23,11 +23,22 @@ export interface System {
   /** The realtime service's WebSocket endpoint. */
   wsUrl: string;
   env: Record<string, string>;
+  /** `http://127.0.0.1:<IDP_HEALTH_PORT>` of each service instance, with `probePorts: true`. */
+  probeUrls: Record<string, string>;
   startService(name: string, instance?: string): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
-export async function startSystem(options: { stageMs?: number; ackWaitMs?: number } = {}): Promise<System> {
+export interface SystemOptions {
+  stageMs?: number;
+  ackWaitMs?: number;
+  /** IDP_CONFIG for the setup step and every service; default config/gateway.yaml. */
+  configPath?: string;
+  /** Give each service a probe port (IDP_HEALTH_PORT: /healthz, /readyz, /metrics). */
+  probePorts?: boolean;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const nats = await startNatsServer();
   const port = await freePort();
   const wsPort = await freePort();
@@ -37,7 +48,7 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
     IDP_HTTP_HOST: '127.0.0.1',
     IDP_WS_PORT: String(wsPort),
     IDP_WS_HOST: '127.0.0.1',
-    IDP_CONFIG: `${root}config/gateway.yaml`,
+    IDP_CONFIG: options.configPath ?? `${root}config/gateway.yaml`,
     IDP_OPERATION_STAGE_MS: String(options.stageMs ?? 150),
     IDP_OPERATION_ACK_WAIT_MS: String(options.ackWaitMs ?? 1500),
     LOG_LEVEL: 'info',
@@ -50,7 +61,10 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
     ...(nats.setup && { IDP_NATS_PUBLISHER_SEED_FILE: nats.setup.publisherSignerFile }),
   };
   const services: Record<string, ServiceProcess> = {};
+  const probeUrls: Record<string, string> = {};
   const startService = async (name: string, instance = name) => {
+    const probePort = options.probePorts ? await freePort() : undefined;
+    if (probePort) probeUrls[instance] = `http://127.0.0.1:${probePort}`;
     services[instance] = await startServiceProcess({
       name: instance,
       entry: entry(name),
@@ -59,6 +73,7 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
         ...nats.envFor(name as NatsUser),
         ...(name === 'auth' && authOnly),
         IDP_INSTANCE_ID: instance,
+        ...(probePort && { IDP_HEALTH_PORT: String(probePort) }),
       },
     });
     return services[instance]!;
@@ -76,6 +91,7 @@ export async function startSystem(options: { stageMs?: number; ackWaitMs?: numbe
     nats,
     services,
     env,
+    probeUrls,
     baseUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${wsPort}/ws/v1`,
     startService,

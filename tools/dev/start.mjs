@@ -252,7 +252,7 @@ function printWelcome(env, services) {
   const lines = [
     '',
     `REST API     ${http}/api/v1        (OpenAPI: ${http}/api/v1/openapi.json)`,
-    `health       ${http}/healthz  ${http}/readyz  ${http}/metrics`,
+    `health       ${http}/healthz  ${http}/readyz  (Prometheus /metrics: each service's probe port, IDP_HEALTH_PORT)`,
     ...(services.includes('realtime')
       ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT || 8081}/ws/v1`]
       : []),

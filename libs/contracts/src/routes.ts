@@ -298,7 +298,14 @@ export const Routes = [
     narrowedByTeam: true,
     params: IdParams,
   }),
-  route({ name: 'metrics.platform', method: 'GET', path: '/metrics', permission: 'metrics:read' }),
+  route({
+    name: 'metrics.platform',
+    method: 'GET',
+    path: '/metrics',
+    permission: 'metrics:read',
+    // A team-scoped viewer gets its teams' metrics; the platform counts only what the caller may read.
+    narrowedByTeam: true,
+  }),
 
   // 3.2.4 Users and teams
   route({ name: 'users.me.get', method: 'GET', path: '/users/me', permission: AUTHENTICATED }),

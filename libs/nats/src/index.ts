@@ -22,7 +22,11 @@ export {
   assertStreamsExist,
   ensureSystemStreams,
   KV_BUCKET_SPECS,
+  kvBucketSpecs,
   PLATFORM_STREAMS,
+  platformStreams,
   runSetupStep,
+  SYSTEM_STREAM_LIMITS,
+  type SystemStreamLimits,
   type SystemStreamsOptions,
 } from './system-streams.js';

@@ -4,11 +4,13 @@
 import { KvBuckets, OPERATIONS_WORK_SUBJECT, Streams } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
 import {
+  DiscardPolicy,
   JetStreamApiError,
   type JetStreamManager,
   jetstreamManager,
   RetentionPolicy,
   StorageType,
+  type StreamInfo,
 } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -16,30 +18,87 @@ import { type ConnectOptions, connectNats } from './connect.js';
 import { type EventsStreamLimits, eventsStreamSpec } from './events-stream.js';
 import { ensureStream, STREAM_NOT_FOUND, type StreamSpec } from './streams.js';
 
-export const PLATFORM_STREAMS: StreamSpec[] = [
-  { name: Streams.eventStore.name, subjects: [...Streams.eventStore.subjects], storage: StorageType.File },
-  {
-    name: Streams.operationsWork.name,
-    subjects: [OPERATIONS_WORK_SUBJECT],
-    storage: StorageType.File,
-    retention: RetentionPolicy.Workqueue,
-  },
-];
-
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 const HOUR_MS = 60 * 60 * 1000;
 
-/** KV buckets and their settings; `ttl` is how long an untouched entry lives. */
-export const KV_BUCKET_SPECS = [
-  { bucket: KvBuckets.authCredentials, history: 1 },
-  // Revoked token ids only need to outlive the longest service-account token (1 h).
-  { bucket: KvBuckets.authRevokedTokens, history: 1, ttl: 2 * HOUR_MS },
-  // Longer than the longest rate-limit window (one hour): a counter nobody touched is over.
-  { bucket: KvBuckets.rateLimitCounters, history: 1, ttl: 2 * HOUR_MS },
-] as const;
+/**
+ * Size bounds of every stream and bucket, so no caller can grow the server's disk without limit.
+ * Their sum (with IDP_EVENTS' 1 GiB) stays under the NATS account's 10 GiB and a server's 8 GiB
+ * `max_file_store` (k8s/nats.conf): JetStream reserves each stream's max_bytes up front.
+ */
+export const SYSTEM_STREAM_LIMITS = {
+  /**
+   * IDP_EVENTSTORE is the source of truth: an event dropped for age or size would silently change
+   * every object rebuilt from it, so it has no max_age and refuses new writes when full (discard new;
+   * the platform answers 503 SERVICE_UNAVAILABLE `event_store_full`, reads keep working).
+   */
+  event_store_max_bytes: 4 * GiB,
+  /** One small message per queued operation, removed when it finishes; full refuses new work. */
+  operations_work_max_bytes: 64 * MiB,
+  auth_credentials_max_bytes: 256 * MiB,
+  auth_revoked_tokens_max_bytes: 64 * MiB,
+  rate_limit_counters_max_bytes: 512 * MiB,
+};
+export type SystemStreamLimits = typeof SYSTEM_STREAM_LIMITS;
+
+export function platformStreams(limits: SystemStreamLimits = SYSTEM_STREAM_LIMITS): StreamSpec[] {
+  return [
+    {
+      name: Streams.eventStore.name,
+      subjects: [...Streams.eventStore.subjects],
+      storage: StorageType.File,
+      discard: DiscardPolicy.New,
+      max_bytes: limits.event_store_max_bytes,
+      max_age: 0,
+    },
+    {
+      name: Streams.operationsWork.name,
+      subjects: [OPERATIONS_WORK_SUBJECT],
+      storage: StorageType.File,
+      retention: RetentionPolicy.Workqueue,
+      // No max_age: a queued operation removed by age would stay `pending` forever in the read model.
+      discard: DiscardPolicy.New,
+      max_bytes: limits.operations_work_max_bytes,
+      max_age: 0,
+    },
+  ];
+}
+
+export const PLATFORM_STREAMS: StreamSpec[] = platformStreams();
+
+/**
+ * KV buckets and their settings; `ttl` is how long an untouched entry lives (max_age of the bucket's
+ * stream), `max_bytes` its size bound. A full bucket refuses new keys (KV streams discard new).
+ */
+export function kvBucketSpecs(limits: SystemStreamLimits = SYSTEM_STREAM_LIMITS) {
+  return [
+    // Credentials live until revoked or expired, so no ttl; per-tenant credential limits bound them.
+    { bucket: KvBuckets.authCredentials, history: 1, max_bytes: limits.auth_credentials_max_bytes },
+    // Revoked token ids only need to outlive the longest service-account token (1 h).
+    {
+      bucket: KvBuckets.authRevokedTokens,
+      history: 1,
+      ttl: 2 * HOUR_MS,
+      max_bytes: limits.auth_revoked_tokens_max_bytes,
+    },
+    // Longer than the longest rate-limit window (one hour): a counter nobody touched is over.
+    {
+      bucket: KvBuckets.rateLimitCounters,
+      history: 1,
+      ttl: 2 * HOUR_MS,
+      max_bytes: limits.rate_limit_counters_max_bytes,
+    },
+  ];
+}
+
+export const KV_BUCKET_SPECS = kvBucketSpecs();
 
 export interface SystemStreamsOptions {
   /** Retention of IDP_EVENTS (`realtime.events_stream` in the gateway config). */
   events?: EventsStreamLimits;
+  /** Size bounds of the other streams and buckets; default SYSTEM_STREAM_LIMITS. */
+  limits?: Partial<SystemStreamLimits>;
 }
 
 export async function ensureSystemStreams(
@@ -47,14 +106,59 @@ export async function ensureSystemStreams(
   options: SystemStreamsOptions,
   logger: Logger,
 ): Promise<void> {
+  const limits = { ...SYSTEM_STREAM_LIMITS, ...options.limits };
   const jsm = await jetstreamManager(nc);
-  for (const spec of [...PLATFORM_STREAMS, eventsStreamSpec(options.events)])
-    await ensureStream(jsm, spec, logger);
+  for (const spec of platformStreams(limits))
+    await ensureStream(jsm, await keepStored(jsm, spec, logger), logger);
+  await ensureStream(jsm, eventsStreamSpec(options.events), logger);
   const kvm = new Kvm(nc);
-  for (const { bucket, ...config } of KV_BUCKET_SPECS) {
+  for (const { bucket, ...config } of kvBucketSpecs(limits)) {
     await kvm.create(bucket, config);
+    await ensureBucketBound(jsm, `KV_${bucket}`, config.max_bytes, logger);
     logger.info({ bucket }, 'KV bucket ready');
   }
+}
+
+/**
+ * Lowering a stream's max_bytes below what it holds makes JetStream delete its oldest messages to fit,
+ * whatever the discard policy: events, queued operations or credentials would be lost. Such a limit is
+ * not applied; the current one stays and the setup step says so.
+ */
+function safeMaxBytes(info: StreamInfo, wanted: number, logger: Logger): number {
+  if (wanted < 0 || info.state.bytes < wanted) return wanted;
+  logger.error(
+    { stream: info.config.name, stored_bytes: info.state.bytes, wanted_max_bytes: wanted },
+    'stream holds more than the wanted max_bytes: its current limit is kept (raise the wanted one)',
+  );
+  return info.config.max_bytes;
+}
+
+async function infoIfExists(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
+  try {
+    return await jsm.streams.info(name);
+  } catch (error) {
+    if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) return undefined;
+    throw error;
+  }
+}
+
+async function keepStored(jsm: JetStreamManager, spec: StreamSpec, logger: Logger): Promise<StreamSpec> {
+  const info = spec.max_bytes === undefined ? undefined : await infoIfExists(jsm, spec.name);
+  return info ? { ...spec, max_bytes: safeMaxBytes(info, spec.max_bytes!, logger) } : spec;
+}
+
+/** `kvm.create` opens an existing bucket as it is: bring its size bound up to date (a redeploy). */
+async function ensureBucketBound(
+  jsm: JetStreamManager,
+  name: string,
+  maxBytes: number,
+  logger: Logger,
+): Promise<void> {
+  const info = await jsm.streams.info(name);
+  const wanted = safeMaxBytes(info, maxBytes, logger);
+  if (info.config.max_bytes === wanted) return;
+  await jsm.streams.update(name, { ...info.config, max_bytes: wanted });
+  logger.info({ stream: name, max_bytes: wanted }, 'stream limits updated');
 }
 
 /** The setup step: connects as the `setup` user, creates or updates everything, disconnects. */

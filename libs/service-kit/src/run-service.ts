@@ -4,13 +4,18 @@
 
 import type { Server } from 'node:http';
 import type { Logger } from '@idp/observability';
-import { startHealthServer } from './health-server.js';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { type MetricsSource, type ReadinessDetails, startHealthServer } from './health-server.js';
 import { installLastResortHandlers } from './last-resort.js';
 
 export interface ServiceHandle {
   stop(): Promise<void>;
   /** Whether the service can do its work now (e.g. its NATS connection is up); default: always. */
   ready?(): boolean;
+  /** Readiness details for the probe port's /readyz (the public listener, if any, shows less). */
+  readiness?(): Promise<ReadinessDetails>;
+  /** The service's Prometheus metrics; default: the process metrics, labelled with the service. */
+  metrics?: MetricsSource;
 }
 
 export interface RunServiceOptions {
@@ -18,7 +23,10 @@ export interface RunServiceOptions {
   /** Fields for the `service ready` line. */
   readyFields?: () => Record<string, unknown>;
   stopTimeoutMs?: number;
-  /** Serve /healthz and /readyz on this port for probes (services without an HTTP server of their own). */
+  /**
+   * The probe port: /healthz, /readyz and /metrics for orchestrators and Prometheus. Never the public
+   * API listener, so metrics and readiness details are not shown to the Internet (design.md §3, §10).
+   */
   healthPort?: number;
 }
 
@@ -34,7 +42,12 @@ export async function runService(
   try {
     handle = await start();
     if (options.healthPort) {
-      health = await startHealthServer(options.healthPort, () => !stopping && (handle.ready?.() ?? true));
+      const started = handle;
+      health = await startHealthServer(options.healthPort, {
+        ready: () => !stopping && (started.ready?.() ?? true),
+        details: started.readiness ? () => started.readiness!() : undefined,
+        metrics: started.metrics ?? processMetrics(logger),
+      });
     }
   } catch (error) {
     logger.fatal({ err: error }, 'service failed to start');
@@ -66,6 +79,15 @@ export async function runService(
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
   // Only now: whoever waits for this line may signal us at once.
   logger.info(options.readyFields?.() ?? {}, 'service ready');
+}
+
+/** Node's process metrics (CPU, memory, event loop, GC), labelled with the logger's `service`. */
+function processMetrics(logger: Logger): Registry {
+  const registry = new Registry();
+  const service = (logger.bindings() as { service?: unknown }).service;
+  if (typeof service === 'string') registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
 }
 
 /** pino may buffer lines for a pipe; process.exit would drop the last ones (often the most useful). */

@@ -47,4 +47,31 @@ describe('health listener', () => {
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     await proc.stop();
   });
+
+  it('serves Prometheus metrics on the probe port, labelled with the service', async () => {
+    const port = await freePort();
+    const proc = await startServiceProcess({ name: 'fixture', entry, env: { HEALTH_PORT: String(port) } });
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toMatch(/process_cpu_user_seconds_total\{service="fixture"\}/);
+    await proc.stop();
+  });
+
+  it('shows the readiness details of the service on the probe port', async () => {
+    const port = await freePort();
+    const proc = await startServiceProcess({
+      name: 'fixture',
+      entry,
+      env: { HEALTH_PORT: String(port), NOT_READY: 'backend x did not answer' },
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: 'not ready',
+      ready: false,
+      checks: { x: { status: 'down', error: 'backend x did not answer' } },
+    });
+    await proc.stop();
+  });
 });

@@ -2,20 +2,30 @@
 // Hook order (fastify's lifecycle): onRequest sets the request id, CORS answers preflights,
 // the route handler authenticates, authorises, validates and forwards; onResponse logs and counts.
 import './fastify-types.js';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import cors from '@fastify/cors';
 import type { GatewayConfig, ServerTls } from '@idp/config';
-import { API_VERSION, AUTHENTICATED, PUBLIC, type RouteDef, Routes, RpcSubjects } from '@idp/contracts';
+import {
+  API_VERSION,
+  ApiError,
+  AUTHENTICATED,
+  PUBLIC,
+  type RouteDef,
+  Routes,
+  RpcSubjects,
+} from '@idp/contracts';
 import { callRpc } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import { effectivePermissions, isPermission } from '@idp/rbac';
 import type { NatsConnection } from '@nats-io/transport-node';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createAuthGate } from './auth-gate.js';
-import { requestIdFrom, validTraceparent } from './envelope.js';
-import { installErrorHandling } from './error-handling.js';
-import { readiness } from './health.js';
+import { errorEnvelope, requestIdFrom, validTraceparent } from './envelope.js';
+import { installErrorHandling, toApiError } from './error-handling.js';
+import { createReadinessCheck, type Readiness, readiness } from './health.js';
 import { installJsonBodyParser } from './json-body.js';
-import { createEdgeMetrics } from './metrics.js';
+import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimitGate } from './rate-limit/index.js';
 import { createRouteHandler, type LocalHandler, type RouteDeps } from './route-handler.js';
@@ -27,6 +37,10 @@ export interface EdgeAppOptions {
   authCacheTtlMs: number;
   /** Certificate and key (PEM) to serve HTTPS with; plain HTTP without. */
   tls?: ServerTls;
+  /** Shared with the probe port, which serves them (`GET /metrics` is not on this listener). */
+  metrics?: EdgeMetrics;
+  /** The (cached) readiness check; the probe port shows its details, this listener only `{ready}`. */
+  readiness?: () => Promise<Readiness>;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -37,10 +51,22 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     bodyLimit: config.http.body_limit_bytes,
     genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,
+    // Requests node's HTTP parser refuses (bad request line, header, framing) never reach fastify.
+    clientErrorHandler: answerClientError,
+    // URLs the router refuses before any hook runs (bad percent-encoding, an over-long path segment)
+    // still get the error envelope (found by the fuzz suite: they answered fastify's own JSON).
+    frameworkErrors: (error, request, reply) => {
+      const apiError = toApiError(error);
+      return (reply as FastifyReply)
+        .code(apiError.status)
+        .header('X-Request-Id', request.id)
+        .send(errorEnvelope(String(request.id), apiError.toBody()));
+    },
     // With a certificate the same app serves HTTPS (fastify then builds an https.Server).
     ...(options.tls ? { https: options.tls } : {}),
   });
-  const metrics = createEdgeMetrics();
+  const metrics = options.metrics ?? createEdgeMetrics();
+  const checkReadiness = options.readiness ?? createReadinessCheck(() => readiness(nc));
 
   app.decorateRequest('requestContext', null as never);
   app.decorateRequest('principal', undefined);
@@ -93,14 +119,13 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     });
   }
 
+  // Public probes reveal nothing but liveness and readiness: which backend is down and why, and the
+  // Prometheus metrics, are on the probe port (IDP_HEALTH_PORT; design.md §3, §10).
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const result = await readiness(nc);
-    return reply.code(result.ready ? 200 : 503).send(result);
+    const { ready } = await checkReadiness();
+    return reply.code(ready ? 200 : 503).send({ ready });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.header('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
   const openapi = buildOpenApiDocument(API_VERSION);
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
 
@@ -132,6 +157,27 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     });
   }
   return app;
+}
+
+/**
+ * The envelope for what the HTTP parser refused (found by the fuzz suite: fastify's default answered
+ * its own JSON). Headers over node's limit are 413; a reset or timed-out socket gets no answer.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || error.code === 'ERR_HTTP_REQUEST_TIMEOUT' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const apiError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('PAYLOAD_TOO_LARGE', 'The request headers are too large')
+      : new ApiError('VALIDATION_ERROR', 'The request is not valid HTTP/1.1');
+  const requestId = requestIdFrom(undefined);
+  const body = JSON.stringify(errorEnvelope(requestId, apiError.toBody()));
+  socket.end(
+    `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** A route without a valid permission must never be served: refuse to start instead. */

@@ -1,13 +1,19 @@
 // Liveness and readiness. Ready means: NATS is connected and every service the edge forwards to has
-// at least one instance answering its ping subject.
+// at least one instance answering its ping subject. The public listener answers only `{ready}`; the
+// details (which service is down, and why) are for the probe port (IDP_HEALTH_PORT).
 import { RpcSubjects } from '@idp/contracts';
 import { requestJson } from '@idp/nats';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export const REQUIRED_SERVICES = ['auth', 'platform'] as const;
 
-export async function readiness(nc: NatsConnection, timeoutMs = 1_000) {
-  const checks: Record<string, { status: 'up' | 'down'; error?: string }> = {};
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { status: 'up' | 'down'; error?: string }>;
+}
+
+export async function readiness(nc: NatsConnection, timeoutMs = 1_000): Promise<Readiness> {
+  const checks: Readiness['checks'] = {};
   checks.nats = nc.isClosed() ? { status: 'down', error: 'connection closed' } : { status: 'up' };
   await Promise.all(
     REQUIRED_SERVICES.map(async (service) => {
@@ -21,4 +27,28 @@ export async function readiness(nc: NatsConnection, timeoutMs = 1_000) {
   );
   const ready = Object.values(checks).every((c) => c.status === 'up');
   return { ready, checks };
+}
+
+/**
+ * Readiness reused for `cacheMs` and shared by concurrent callers, so a flood of `GET /readyz`
+ * (public, answered before authentication) costs at most one round of pings per interval.
+ */
+export function createReadinessCheck(
+  probe: () => Promise<Readiness>,
+  cacheMs = 1_000,
+): () => Promise<Readiness> {
+  let last: { at: number; result: Readiness } | undefined;
+  let inFlight: Promise<Readiness> | undefined;
+  return () => {
+    if (last && Date.now() - last.at < cacheMs) return Promise.resolve(last.result);
+    inFlight ??= probe()
+      .then((result) => {
+        last = { at: Date.now(), result };
+        return result;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
+  };
 }

@@ -1,4 +1,5 @@
-// Prometheus metrics of the edge (GET /metrics, text format).
+// Prometheus metrics of the edge, served by GET /metrics on the probe port (IDP_HEALTH_PORT), never on
+// the public API listener.
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 export function createEdgeMetrics() {

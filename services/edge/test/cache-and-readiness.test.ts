@@ -1,5 +1,6 @@
 import { mintToken, waitFor } from '@idp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readiness } from '../src/health.js';
 import { type EdgeHarness, startEdgeHarness } from './harness.js';
 
 let h: EdgeHarness;
@@ -12,10 +13,12 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('readiness and the auth decision cache', () => {
-  it('is ready while NATS, auth and platform answer', async () => {
+  it('is ready while NATS, auth and platform answer, and says only that publicly', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().checks).toMatchObject({
+    expect(res.json()).toEqual({ ready: true });
+    // The details are the probe port's (IDP_HEALTH_PORT), built from the same check.
+    expect((await readiness(h.nc)).checks).toMatchObject({
       nats: { status: 'up' },
       auth: { status: 'up' },
       platform: { status: 'up' },
@@ -43,6 +46,8 @@ describe('readiness and the auth decision cache', () => {
       const res = await h.app.inject({ method: 'GET', url: '/readyz' });
       return res.statusCode === 503 ? res : undefined;
     });
-    expect(ready.json().checks.auth.status).toBe('down');
+    expect(ready.json()).toEqual({ ready: false });
+    const details = await readiness(h.nc, 200);
+    expect(details.checks.auth).toMatchObject({ status: 'down', error: expect.any(String) });
   });
 });

@@ -325,14 +325,30 @@ describe('backend failures', () => {
 });
 
 describe('operational endpoints', () => {
-  it('serves healthz, metrics and the OpenAPI document', async () => {
+  it('serves healthz and the OpenAPI document, and no metrics on the public listener', async () => {
     expect((await get('/healthz')).json()).toEqual({ status: 'ok' });
+    // Prometheus metrics are on the probe port (IDP_HEALTH_PORT) only.
     const metrics = await get('/metrics');
-    expect(metrics.body).toContain('idp_edge_http_requests_total');
+    expect(metrics.statusCode).toBe(404);
+    expect(metrics.body).not.toContain('idp_edge_http_requests_total');
     const openapi = (await get('/api/v1/openapi.json')).json();
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths)).toContain('/api/v1/applications/{id}/desired-state');
     expect(openapi.paths['/api/v1/applications'].post.requestBody).toBeDefined();
+  });
+
+  it.each([
+    ['bad percent-encoding', '/api/v1/applications/%zz'],
+    ['a path segment over the router limit', `/api/v1/applications/${'a'.repeat(300)}`],
+  ])('answers a URL the router refuses (%s) in the error envelope', async (_label, url) => {
+    const res = await get(url, admin);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      success: false,
+      error: { code: 'VALIDATION_ERROR' },
+      meta: { request_id: expect.any(String) },
+    });
+    expect(res.headers['x-request-id']).toBe(res.json().meta.request_id);
   });
 
   it('answers CORS preflights for configured origins only', async () => {

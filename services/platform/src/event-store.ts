@@ -1,11 +1,14 @@
 // Appends events to their aggregate's subject with optimistic concurrency: the append names the
 // aggregate's last known stream sequence and JetStream rejects it when someone appended meanwhile.
+import { ApiError } from '@idp/contracts';
 import { encodeJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { aggregateSubject, type StoredEvent } from './aggregates/stored-event.js';
 
 const WRONG_LAST_SEQUENCE = 10071;
+/** "maximum bytes exceeded": the stream is at its max_bytes and refuses new messages (discard new). */
+const STORE_FULL = /maximum (bytes|messages) exceeded/i;
 const TRANSIENT_RETRIES = 8;
 
 /** Someone else appended to the aggregate since we read it: catch up and decide again. */
@@ -40,6 +43,18 @@ export class EventStore {
       } catch (error) {
         if (isWrongSeqApiError(error)) {
           throw new WrongSequenceError(`${subject} moved past sequence ${expectedSeq}`, { cause: error });
+        }
+        if (error instanceof JetStreamApiError && STORE_FULL.test(error.message)) {
+          this.logger.error(
+            { err: error, subject },
+            'event store full: writes refused until its limit is raised',
+          );
+          throw new ApiError(
+            'SERVICE_UNAVAILABLE',
+            'The event store is full: changes are refused until an operator raises its size limit; reads still work',
+            { reason: 'event_store_full' },
+            { cause: error },
+          );
         }
         if (error instanceof JetStreamApiError || this.isClosed() || attempt >= TRANSIENT_RETRIES)
           throw error;
