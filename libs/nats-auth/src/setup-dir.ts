@@ -86,7 +86,6 @@ export async function writeNatsSetup(dir: string, options: NatsSetupOptions = {}
   };
 }
 
-
 async function loadOrCreateSeeds(keysDir: string): Promise<{ seeds: TrustSeeds; created: boolean }> {
   const fresh = newTrustSeeds();
   const created = !existsSync(join(keysDir, SEED_FILES.operator));
