@@ -53,3 +53,27 @@ export const HealthCheckData = Type.Object({
   error: Type.Optional(Type.String()),
   timestamp: Type.String({ format: 'date-time' }),
 });
+export type HealthCheckData = Static<typeof HealthCheckData>;
+
+/** How an operation ended, as its initiator's notification says. */
+export const OperationEndStatus = Type.Union([
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('cancelled'),
+]);
+export type OperationEndStatus = Static<typeof OperationEndStatus>;
+
+/**
+ * `user:notifications` of an operation's initiator when it ends; the event is the same name as on the
+ * operation's progress topic (`operation_completed`, `operation_failed`, `operation_cancelled`).
+ */
+export const OperationNotificationData = Type.Object({
+  operation_id: Type.String(),
+  /** The operation's kind (deploy, rollback, resource_create, …). */
+  type: Type.String(),
+  application_id: Type.Optional(Type.String()),
+  resource_id: Type.Optional(Type.String()),
+  status: OperationEndStatus,
+  message: Type.String(),
+});
+export type OperationNotificationData = Static<typeof OperationNotificationData>;

@@ -1,4 +1,5 @@
-// The platform's environment: common keys plus how long simulated stages take and how operations are retried.
+// The platform's environment: common keys, how long simulated stages take, how operations are retried,
+// and how resources' health is checked.
 import { CommonEnv, readEnv } from '@idp/config';
 import Type, { type Static } from 'typebox';
 
@@ -14,6 +15,10 @@ export const PlatformEnv = Type.Object({
   IDP_OPERATION_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   /** Longest wait for the read model to catch up before a request answers 503. */
   IDP_READ_BARRIER_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+  /** How often each provisioned resource's (simulated) health is checked; 0 turns the monitor off. */
+  IDP_HEALTH_CHECK_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 30_000 }),
+  /** Share of simulated health checks that fail (0 never, 1 always); tests set it. */
+  IDP_HEALTH_CHECK_FAILURE_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
 });
 export type PlatformEnv = Static<typeof PlatformEnv>;
 

@@ -1,5 +1,6 @@
-// Builds and starts one platform instance: NATS, streams, projection, RPC routes and the operations
-// runner. main.ts only calls this; tests call it in-process, several times against one server.
+// Builds and starts one platform instance: NATS, streams, projection, RPC routes, the operations
+// runner and the resource health monitor. main.ts only calls this; tests call it in-process, several
+// times against one server.
 import { Streams } from '@idp/contracts';
 import { assertStreamsExist, connectNats, natsAuthFromEnv } from '@idp/nats';
 import type { Logger } from '@idp/observability';
@@ -9,6 +10,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type PlatformEnv, readPlatformEnv } from './config.js';
 import type { Deps } from './deps.js';
 import { EventStore, sleep } from './event-store.js';
+import { HealthMonitor } from './health/monitor.js';
 import type { RunnerHooks } from './operations/run-context.js';
 import { OperationRunner } from './operations/runner.js';
 import { Projection } from './projection/projection.js';
@@ -77,17 +79,21 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   runner = new OperationRunner(deps, env.IDP_INSTANCE_ID, options.hooks);
   await runner.start();
   const active = runner;
+  const health = new HealthMonitor(deps);
+  health.start();
   return {
     deps,
     nc,
     async stop() {
       subscription.unsubscribe();
+      await health.stop();
       await active.stop();
       await projection.stop();
       await nc.drain().catch(() => undefined);
     },
     async kill() {
       active.kill();
+      void health.stop();
       await nc.close();
       await projection.stop();
     },

@@ -1,10 +1,12 @@
 // Ending an operation: first its effect on the target (idempotent: skipped when the target no longer
-// points at this operation), then the operation's own end event, then the public events.
+// points at this operation), then the initiator's notification (deduplicated, see notify.ts), then the
+// operation's own end event, then the public events.
 import { type ActualState, PlatformEvents, type ResourceStatus } from '@idp/contracts';
 import { restingStatus } from '../aggregates/application.js';
 import type { OperationState } from '../aggregates/operation.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import type { Rec } from '../projection/store.js';
+import { notifyInitiator } from './notify.js';
 import { appendOp, type RunContext, runnerId } from './run-context.js';
 
 type Outcome = 'succeeded' | 'failed' | 'cancelled';
@@ -20,6 +22,7 @@ export async function finishOperation(
   else await finishResource(ctx, op, outcome);
   const events = ctx.deps.events;
   if (outcome === 'succeeded') {
+    await notifyInitiator(ctx, op, outcome, `${op.kind} completed`);
     await appendOp(ctx, rec, 'operation.succeeded', { message: `${op.kind} completed` });
     await events.operation(
       ctx.tenant,
@@ -34,6 +37,7 @@ export async function finishOperation(
     });
   } else if (outcome === 'failed') {
     const message = error ?? 'Operation failed';
+    await notifyInitiator(ctx, op, outcome, message);
     await appendOp(ctx, rec, 'operation.failed', { error: message });
     await events.operation(ctx.tenant, op.id, PlatformEvents.operationFailed, {
       operation_id: op.id,
@@ -42,6 +46,7 @@ export async function finishOperation(
       error: message,
     });
   } else {
+    await notifyInitiator(ctx, op, outcome, 'Operation cancelled');
     await appendOp(ctx, rec, 'operation.cancelled', {});
     await events.operation(ctx.tenant, op.id, PlatformEvents.operationCancelled, {
       operation_id: op.id,

@@ -30,6 +30,8 @@ export const TEST_ENV: Partial<PlatformEnv> = {
   IDP_OPERATION_STAGE_MS: 60,
   IDP_OPERATION_ACK_WAIT_MS: 1000,
   IDP_OPERATION_MAX_ATTEMPTS: 3,
+  // Off unless a test turns it on, so no health event lands in another test's event counts.
+  IDP_HEALTH_CHECK_INTERVAL_MS: 0,
 };
 
 let instances = 0;
@@ -174,6 +176,24 @@ export async function seedApp(
   const app = await client.data('applications.create', { body: { name, team_id: team.id } });
   await client.call('applications.desiredState.put', { params: { id: app.id }, body: desired });
   return { team, app };
+}
+
+/** Every public event stored on `subject` (wildcards allowed), with its message id when it had one. */
+export async function readPublicEvents(
+  nc: NatsConnection,
+  subject: string,
+): Promise<{ subject: string; event: string; data: Loose; msgId?: string }[]> {
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(Streams.events.name, { filter_subjects: subject });
+  const out: { subject: string; event: string; data: Loose; msgId?: string }[] = [];
+  for (;;) {
+    const msg = await consumer.next({ expires: 1000 });
+    if (!msg) break;
+    const body = msg.json<{ event: string; data: Loose }>();
+    out.push({ subject: msg.subject, ...body, msgId: msg.headers?.get('Nats-Msg-Id') || undefined });
+    if (msg.info.pending === 0) break;
+  }
+  return out;
 }
 
 /** Every stored event of one aggregate, read straight from the event store. */
