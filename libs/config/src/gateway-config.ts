@@ -5,6 +5,7 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { parse } from 'yaml';
+import { CircuitBreakersConfig } from './circuit-breaker-config.js';
 import { ConfigError } from './env.js';
 
 /** A claim name, or a dot path into nested claims (`realm_access.roles`); a literal name wins. */
@@ -54,6 +55,7 @@ export const GatewayConfig = Type.Object(
       { additionalProperties: false, default: {} },
     ),
     oidc: OidcMapping,
+    circuit_breakers: CircuitBreakersConfig,
   },
   { additionalProperties: true },
 );

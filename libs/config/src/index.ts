@@ -1,4 +1,9 @@
 // @idp/config: typed, validated configuration from the environment and config/gateway.yaml.
+export {
+  breakerSettings,
+  type CircuitBreakerSettings,
+  CircuitBreakersConfig,
+} from './circuit-breaker-config.js';
 export { CommonEnv, JwtEnv, NatsEnv } from './common-env.js';
 export { ConfigError, readEnv } from './env.js';
 export { GatewayConfig, loadGatewayConfig, parseGatewayConfig } from './gateway-config.js';

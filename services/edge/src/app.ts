@@ -18,6 +18,7 @@ import {
 import { callRpc } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import { effectivePermissions, isPermission } from '@idp/rbac';
+import { createBreakerSet } from '@idp/resilience';
 import type { NatsConnection } from '@nats-io/transport-node';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createAuthGate } from './auth-gate.js';
@@ -129,6 +130,12 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
   const openapi = buildOpenApiDocument(API_VERSION);
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
 
+  const breakers = createBreakerSet({
+    config: config.circuit_breakers,
+    logger,
+    registry: metrics.registry,
+    metricPrefix: 'idp_edge',
+  });
   const deps: RouteDeps = {
     nc,
     authGate: createAuthGate(nc, {
@@ -138,10 +145,15 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     roles: config.roles,
     backendTimeoutMs: config.http.backend_timeout_ms,
     rateLimit,
+    breakers,
   };
   const localHandlers: Record<string, LocalHandler> = {
     'auth.jwks': async (_principal, _input) =>
-      (await callRpc(nc, RpcSubjects.jwks, {}, { timeoutMs: config.http.backend_timeout_ms })).data,
+      (
+        await breakers
+          .get('auth')
+          .run(() => callRpc(nc, RpcSubjects.jwks, {}, { timeoutMs: config.http.backend_timeout_ms }))
+      ).data,
     'users.me.permissions': (principal) => ({
       user_id: principal!.sub,
       tenant_id: principal!.tenant_id,

@@ -11,11 +11,12 @@ import {
 } from '@idp/contracts';
 import { callRpc } from '@idp/nats';
 import { evaluateRoute, type RoleCatalogue } from '@idp/rbac';
+import { BreakerOpenError, type BreakerSet } from '@idp/resilience';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { createAuthGate } from './auth-gate.js';
 import { credentialFrom } from './auth-gate.js';
-import { successEnvelope } from './envelope.js';
+import { errorEnvelope, successEnvelope } from './envelope.js';
 import { authenticateThenLimit, type RateLimitGate } from './rate-limit/index.js';
 import { compileRouteValidator, type ValidatedInput } from './request-validation.js';
 
@@ -25,6 +26,8 @@ export interface RouteDeps {
   roles: RoleCatalogue;
   backendTimeoutMs: number;
   rateLimit?: RateLimitGate;
+  /** Per backend group; the group of a route is its `service` (the rate limiter's lease has its own fallback). */
+  breakers: BreakerSet;
 }
 
 /** A route answered by the edge itself instead of a backend (no principal on PUBLIC routes). */
@@ -33,8 +36,9 @@ export type LocalHandler = (principal: Principal | undefined, input: ValidatedIn
 export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: LocalHandler) {
   const validator = compileRouteValidator(route);
   const subject = RpcSubjects.route(route);
+  const breaker = deps.breakers.get(backendGroup(route));
 
-  return async function handle(request: FastifyRequest, reply: FastifyReply) {
+  async function handle(request: FastifyRequest, reply: FastifyReply) {
     const context = request.requestContext;
     if (route.permission === PUBLIC) {
       const input = validator.validate({ params: request.params, query: request.query, body: request.body });
@@ -51,24 +55,31 @@ export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: Loc
     if (local) return reply.send(successEnvelope(context.requestId, await local(principal, input)));
 
     const ifMatch = parseIfMatch(request.headers['if-match'], route);
-    const result = await callRpc(
-      deps.nc,
-      subject,
-      {
-        principal,
-        ...input,
-        permission,
-        ...(ifMatch ? { if_match: ifMatch } : {}),
-      },
-      { timeoutMs: deps.backendTimeoutMs, context },
+    const body = { principal, ...input, permission, ...(ifMatch ? { if_match: ifMatch } : {}) };
+    const result = await breaker.run(() =>
+      callRpc(deps.nc, subject, body, { timeoutMs: deps.backendTimeoutMs, context }),
     );
     if (result.etag) reply.header('ETag', `"${result.etag}"`);
     if (result.status === 202 && isOperation(result.data)) {
       reply.header('Location', `/api/v1/operations/${result.data.operation_id}`);
     }
     return reply.code(result.status).send(successEnvelope(context.requestId, result.data, result.pagination));
+  }
+  return async function handleOrRefuse(request: FastifyRequest, reply: FastifyReply) {
+    try {
+      return await handle(request, reply);
+    } catch (error) {
+      if (!(error instanceof BreakerOpenError)) throw error;
+      return reply
+        .code(error.status)
+        .header('Retry-After', String(error.retryAfterSeconds))
+        .send(errorEnvelope(request.requestContext.requestId, error.toBody()));
+    }
   };
 }
+
+/** The breaker group of a route: the backend service that answers it. */
+export const backendGroup = (route: Pick<RouteDef, 'service'>): string => route.service ?? 'platform';
 
 function authorize(
   route: RouteDef,

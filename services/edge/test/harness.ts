@@ -13,6 +13,7 @@ import {
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import type { FastifyInstance } from 'fastify';
 import { buildEdgeApp } from '../src/app.js';
+import { createEdgeMetrics, type EdgeMetrics } from '../src/metrics.js';
 
 export type PlatformScript = (
   route: string,
@@ -26,11 +27,19 @@ export interface EdgeHarness {
   received: Array<{ route: string; request: RpcRequest; headers: Record<string, string> }>;
   setPlatform(script: PlatformScript): void;
   auth: ServiceProcess;
+  /** The edge's metrics (served on the probe port in production). */
+  metrics: EdgeMetrics;
   close(): Promise<void>;
 }
 
 export async function startEdgeHarness(
-  overrides: { backendTimeoutMs?: number; bodyLimit?: number; tls?: ServerTls } = {},
+  overrides: {
+    backendTimeoutMs?: number;
+    bodyLimit?: number;
+    tls?: ServerTls;
+    /** The `circuit_breakers:` section; the shipped defaults without it. */
+    circuitBreakers?: Record<string, unknown>;
+  } = {},
 ): Promise<EdgeHarness> {
   const server = await startNatsServer();
   const logger = createLogger({ service: 'edge-test', level: 'silent' });
@@ -52,6 +61,7 @@ export async function startEdgeHarness(
         body_limit_bytes: overrides.bodyLimit ?? 4096,
         backend_timeout_ms: overrides.backendTimeoutMs ?? 800,
       },
+      circuit_breakers: overrides.circuitBreakers ?? shipped.circuit_breakers,
     }),
   );
   // The real auth service, as its own process: the edge's tests must not import another service.
@@ -77,7 +87,8 @@ export async function startEdgeHarness(
     const reply = await script(route, request);
     if (reply) msg.respond(encodeJson(reply));
   }
-  const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: 30_000, tls: overrides.tls });
+  const metrics = createEdgeMetrics();
+  const app = await buildEdgeApp({ nc, config, logger, authCacheTtlMs: 30_000, tls: overrides.tls, metrics });
   await app.ready();
   return {
     app,
@@ -88,6 +99,7 @@ export async function startEdgeHarness(
       script = next;
     },
     auth,
+    metrics,
     close: async () => {
       await app.close();
       platform.unsubscribe();

@@ -1,6 +1,11 @@
 // Assembles an instance: ensures the events stream, starts the one live feed, and serves /ws/v1.
 // Tests start it in-process; main.ts only reads config and calls this.
-import type { RealtimeConfig, ServerTls } from '@idp/config';
+import {
+  type CircuitBreakersConfig,
+  parseGatewayConfig,
+  type RealtimeConfig,
+  type ServerTls,
+} from '@idp/config';
 import {
   type AuthenticateRequest,
   CloseCodes,
@@ -12,8 +17,10 @@ import {
 import { assertStreamsExist, callRpc, decodeJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
+import { createBreakerSet } from '@idp/resilience';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { Registry } from 'prom-client';
 import { Compile } from 'typebox/compile';
 import type { Connection } from './connection.js';
 import { ConnectionLimits } from './connection-limits.js';
@@ -38,12 +45,18 @@ export interface RealtimeServiceOptions {
   tls?: ServerTls;
   /** The edge's port (`IDP_HTTP_PORT`): the console it serves is an allowed Origin on the same host. */
   edgePort?: number;
+  /** The gateway config's `circuit_breakers:` section (groups `auth` and `platform`); defaults without. */
+  circuitBreakers?: CircuitBreakersConfig;
+  /** Where the service's metrics (breaker states) are registered; a fresh registry without. */
+  metrics?: Registry;
 }
 
 export interface RealtimeService {
   port: number;
   server: RealtimeWsServer;
   feed: LiveFeed;
+  /** For the probe port's `GET /metrics`. */
+  metrics: Registry;
   close(): Promise<void>;
 }
 
@@ -58,8 +71,16 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
   const js = jetstream(nc);
   const index = new SubscriptionIndex();
   const stream = new EventsStreamState(jsm, Streams.events.name);
+  const metrics = options.metrics ?? new Registry();
+  const breakers = createBreakerSet({
+    config: options.circuitBreakers ?? parseGatewayConfig('').circuit_breakers,
+    logger,
+    registry: metrics,
+    metricPrefix: 'idp_realtime',
+  });
+  const authBreaker = breakers.get('auth');
   const authorizer = new TopicAuthorizer(
-    platformReadCheck(nc, rpcTimeoutMs),
+    platformReadCheck(nc, rpcTimeoutMs, breakers.get('platform')),
     options.roles,
     config.topic_rules,
   );
@@ -75,7 +96,9 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     authorize: (principal, topic) => authorizer.decide(principal, topic),
     authenticate: async (token) => {
       const request: AuthenticateRequest = { bearer: token };
-      const reply = await callRpc(nc, RpcSubjects.authenticate, request, { timeoutMs: rpcTimeoutMs });
+      const reply = await authBreaker.run(() =>
+        callRpc(nc, RpcSubjects.authenticate, request, { timeoutMs: rpcTimeoutMs }),
+      );
       if (!checkPrincipal.Check(reply.data))
         throw new Error('the auth service answered a malformed principal');
       return reply.data;
@@ -105,6 +128,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     port,
     server,
     feed,
+    metrics,
     close: async () => {
       revocations.unsubscribe();
       await server.close();

@@ -17,6 +17,7 @@ import {
 } from '@idp/contracts';
 import { callRpc } from '@idp/nats';
 import { evaluate, type RoleCatalogue } from '@idp/rbac';
+import { BreakerOpenError, type GroupBreaker } from '@idp/resilience';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export type TopicDecision =
@@ -44,16 +45,16 @@ function readPermission(route: string, params: Record<string, string>): string {
   return routePermission(def, params);
 }
 
-/** The platform answers the REST read; NOT_FOUND and FORBIDDEN both mean "no" (existence is not revealed). */
-export function platformReadCheck(nc: NatsConnection, timeoutMs: number): ReadCheck {
+/**
+ * The platform answers the REST read; NOT_FOUND and FORBIDDEN both mean "no" (existence is not revealed).
+ * Behind the platform's circuit breaker: while it is open the check fails at once, sending nothing.
+ */
+export function platformReadCheck(nc: NatsConnection, timeoutMs: number, breaker: GroupBreaker): ReadCheck {
   return async (principal, route, params) => {
     try {
       const permission = readPermission(route, params);
-      await callRpc(
-        nc,
-        RpcSubjects.platform(route),
-        { principal, params, query: {}, permission },
-        { timeoutMs },
+      await breaker.run(() =>
+        callRpc(nc, RpcSubjects.platform(route), { principal, params, query: {}, permission }, { timeoutMs }),
       );
       return true;
     } catch (error) {
@@ -87,7 +88,11 @@ export class TopicAuthorizer {
       if (rule) return { allowed: true, rule, topic };
     } catch (error) {
       const code = error instanceof ApiError ? error.code : 'SERVICE_UNAVAILABLE';
-      return { allowed: false, code, message: `Cannot check access to '${name}' now; retry later` };
+      const when =
+        error instanceof BreakerOpenError
+          ? `the ${error.group} service is unavailable; retry in ${error.retryAfterSeconds} s`
+          : 'retry later';
+      return { allowed: false, code, message: `Cannot check access to '${name}' now; ${when}` };
     }
     return this.configured(principal, name, topic);
   }

@@ -1,6 +1,12 @@
 // Test harness: a real nats-server, the real auth service as a process, a stand-in platform that
 // answers the read routes from a table of grants, and realtime instances (in-process or as processes).
-import { defaultRealtimeConfig, loadGatewayConfig, type RealtimeConfig, type ServerTls } from '@idp/config';
+import {
+  type CircuitBreakersConfig,
+  defaultRealtimeConfig,
+  loadGatewayConfig,
+  type RealtimeConfig,
+  type ServerTls,
+} from '@idp/config';
 import { ApiError, DEV_JWT_SECRET, type RpcRequest, RpcSubjects } from '@idp/contracts';
 import { connectNats, runSetupStep, serveJson } from '@idp/nats';
 import { createLogger } from '@idp/observability';
@@ -31,9 +37,13 @@ export interface Harness {
   nc: NatsConnection;
   js: JetStreamClient;
   grants: Grants;
+  /** While true the stand-in platform receives the reads and never answers (a hung platform). */
+  platformSilent: boolean;
+  /** Reads the stand-in platform has received (answered or not). */
+  platformReads: number;
   startRealtime(
     config?: Partial<RealtimeConfig>,
-    options?: { tls?: ServerTls },
+    options?: { tls?: ServerTls; rpcTimeoutMs?: number; circuitBreakers?: CircuitBreakersConfig },
   ): Promise<RealtimeService & { url: string; nc: NatsConnection }>;
   /** The first in-process instance started. */
   lastInstance(): RealtimeService;
@@ -61,18 +71,20 @@ export async function startHarness(grants: Grants = {}): Promise<Harness> {
   // The test publishes events and stands in for the platform as the test user.
   const nc = await connectNats({ servers: nats.url, name: 'realtime-test', logger, ...nats.as('test') });
   const subs = ['applications.get', 'operations.get', 'resources.get'].map((route) =>
-    serveJson(nc, RpcSubjects.platform(route), (body) => answerRead(grants, body as RpcRequest), {
+    serveJson(nc, RpcSubjects.platform(route), (body) => answerOrHang(body as RpcRequest), {
       queue: 'platform',
       logger,
     }),
   );
   const instances: (RealtimeService & { nc: NatsConnection })[] = [];
-  return {
+  const harness: Harness = {
     nats,
     auth,
     nc,
     js: jetstream(nc),
     grants,
+    platformSilent: false,
+    platformReads: 0,
     startRealtime: async (overrides = {}, options = {}) => {
       const own = await connectNats({
         servers: nats.url,
@@ -89,6 +101,8 @@ export async function startHarness(grants: Grants = {}): Promise<Harness> {
         port: 0,
         host: '127.0.0.1',
         tls: options.tls,
+        rpcTimeoutMs: options.rpcTimeoutMs,
+        circuitBreakers: options.circuitBreakers,
       });
       const scheme = options.tls ? 'wss' : 'ws';
       const instance = { ...service, nc: own, url: `${scheme}://127.0.0.1:${service.port}/ws/v1` };
@@ -105,6 +119,11 @@ export async function startHarness(grants: Grants = {}): Promise<Harness> {
       await nats.cleanup();
     },
   };
+  function answerOrHang(request: RpcRequest) {
+    harness.platformReads++;
+    return harness.platformSilent ? new Promise<never>(() => {}) : answerRead(grants, request);
+  }
+  return harness;
 }
 
 function answerRead(grants: Grants, request: RpcRequest) {
