@@ -45,6 +45,7 @@ export const ROUTE_NAMES = [
   'serviceAccounts.delete',
   'serviceAccounts.tokens.create',
   'serviceAccounts.tokens.revoke',
+  'serviceAccounts.natsCredentials.create',
   'auth.jwks',
   'quotas.get',
 ] as const;
