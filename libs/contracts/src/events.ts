@@ -77,3 +77,18 @@ export const OperationNotificationData = Type.Object({
   message: Type.String(),
 });
 export type OperationNotificationData = Static<typeof OperationNotificationData>;
+
+/** The event names the auth service publishes (to a user's `user:notifications`). */
+export const AuthEvents = {
+  credentialExpiring: 'credential_expiring',
+} as const;
+
+/** `user:notifications` of a credential's creator, once, when it is about to expire. */
+export const CredentialExpiringData = Type.Object({
+  credential_id: Type.String(),
+  credential_type: Type.Literal('api_key'),
+  name: Type.String(),
+  expires_at: Type.String({ format: 'date-time' }),
+  message: Type.String(),
+});
+export type CredentialExpiringData = Static<typeof CredentialExpiringData>;

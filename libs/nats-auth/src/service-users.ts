@@ -50,9 +50,12 @@ export const SERVICE_PERMISSIONS: Record<ServiceUser, UserPermissions> = {
     respond: false,
   },
   auth: {
-    purpose: 'answers authentication and credential routes; owns the credential buckets',
+    purpose:
+      'answers authentication and credential routes; owns the credential buckets; tells users their keys expire',
     publish: [
       ControlSubjects.credentialRevoked,
+      // Every user's `user:notifications` (EventSubjects.userNotifications), nothing else of idp.evt.
+      'idp.evt.*.user.*.notifications',
       JS_ACCOUNT_INFO,
       ...kvBucketAccess(KvBuckets.authCredentials),
       ...kvBucketAccess(KvBuckets.authRevokedTokens),

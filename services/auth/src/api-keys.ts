@@ -119,6 +119,14 @@ export class ApiKeys {
     };
   }
 
+  /** Keys of every tenant still valid at `now` that expire within `leadMs`, with their expiry. */
+  expiringWithin(now: number, leadMs: number): { key: ApiKey; expiresAt: number }[] {
+    return this.store
+      .entries(API_KEY_PREFIX_IN_BUCKET)
+      .map((record) => ({ key: publicView(record), expiresAt: this.effectiveExpiry(record) }))
+      .filter(({ expiresAt }) => expiresAt > now && expiresAt - now <= leadMs);
+  }
+
   private records(tenant: string): StoredApiKey[] {
     return this.store.entries(API_KEY_PREFIX_IN_BUCKET).filter((k) => k.tenant_id === tenant);
   }

@@ -32,6 +32,14 @@ export const AuthEnv = Type.Object({
   IDP_MAX_API_KEYS_PER_TENANT: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
   /** Most service accounts one tenant may hold (403 QUOTA_EXCEEDED beyond). */
   IDP_MAX_SERVICE_ACCOUNTS_PER_TENANT: Type.Integer({ minimum: 1, maximum: 100_000, default: 100 }),
+  /** How long before an API key expires its creator is told so on `user:notifications`. */
+  IDP_CREDENTIAL_EXPIRY_NOTICE_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
+  /** How often keys are scanned for that notice; 0 turns it off. */
+  IDP_CREDENTIAL_EXPIRY_CHECK_INTERVAL_MS: Type.Integer({
+    minimum: 0,
+    maximum: 86_400_000,
+    default: 3_600_000,
+  }),
   /** Development only: accept an `http://` OIDC issuer and JWKS address (otherwise https is required). */
   IDP_OIDC_ALLOW_HTTP: Type.Boolean({ default: false }),
   /** Pins the JWKS address instead of taking discovery's (for providers that serve keys from another host). */

@@ -10,6 +10,7 @@ import { createAuthenticator } from './authenticate.js';
 import type { AuthEnv } from './config.js';
 import { credentialRoutes } from './credential-routes.js';
 import { KvMirror, openCredentialBuckets } from './credential-store.js';
+import { ExpiryNotifier } from './expiry-notices.js';
 import { type GrantedCredential, type GrantorRights, Grantors } from './grantors.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { encryptionKeyFromEnv, importEncryptionKey } from './key-encryption.js';
@@ -51,6 +52,15 @@ export async function startAuthService(
   const apiKeys = new ApiKeys(credentials as KvMirror<StoredApiKey>, grantors, {
     maxTtlDays: env.IDP_API_KEY_MAX_TTL_DAYS,
     maxPerTenant: env.IDP_MAX_API_KEYS_PER_TENANT,
+  });
+  const expiryNotifier = new ExpiryNotifier({
+    apiKeys,
+    mirror: credentials as never,
+    kv: buckets.credentials,
+    nc,
+    logger: logger.child({ component: 'expiry-notices' }),
+    leadMs: env.IDP_CREDENTIAL_EXPIRY_NOTICE_DAYS * 86_400_000,
+    intervalMs: env.IDP_CREDENTIAL_EXPIRY_CHECK_INTERVAL_MS,
   });
   const signingKey = await loadSigningKey(
     buckets.credentials,
@@ -119,9 +129,12 @@ export async function startAuthService(
         ),
       ),
   ];
+  expiryNotifier.start();
   return {
+    expiryNotifier,
     stop: () => {
       for (const s of subscriptions) s.unsubscribe();
+      void expiryNotifier.stop();
     },
   };
 }
