@@ -3,7 +3,7 @@
 import { loadGatewayConfig, loadServerTls, parseRealtimeConfig } from '@idp/config';
 import { connectNats, natsAuthFromEnv } from '@idp/nats';
 import { createLogger } from '@idp/observability';
-import { installLastResortHandlers } from '@idp/service-kit';
+import { installLastResortHandlers, startHealthServer } from '@idp/service-kit';
 import { readRealtimeEnv } from './config.js';
 import { startRealtimeService } from './realtime-service.js';
 
@@ -30,11 +30,17 @@ const service = await startRealtimeService({
   rpcTimeoutMs: env.IDP_REALTIME_RPC_TIMEOUT_MS,
   tls,
   edgePort: env.IDP_HTTP_PORT,
+  circuitBreakers: gateway.circuit_breakers,
 });
+// Prometheus metrics (breaker states among them) and readiness details on the probe port only.
+const probe = env.IDP_HEALTH_PORT
+  ? await startHealthServer(env.IDP_HEALTH_PORT, { ready: service.ready, metrics: service.metrics })
+  : undefined;
 logger.info({ port: service.port, path: '/ws/v1', tls: tls !== undefined }, 'service ready');
 
 const shutdown = async (signal: string) => {
   logger.info({ signal }, 'shutting down');
+  probe?.close();
   await service.close();
   await nc.drain();
   process.exit(0);

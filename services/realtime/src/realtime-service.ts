@@ -57,6 +57,8 @@ export interface RealtimeService {
   feed: LiveFeed;
   /** For the probe port's `GET /metrics`. */
   metrics: Registry;
+  /** The live feed runs and NATS is connected. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -115,9 +117,10 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     },
   });
   await feed.start();
+  const ready = () => feed.ready && !nc.isClosed();
   server = new RealtimeWsServer({
     ctx,
-    ready: () => feed.ready && !nc.isClosed(),
+    ready,
     tls: options.tls,
     limits,
     edgePort: options.edgePort,
@@ -129,6 +132,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     server,
     feed,
     metrics,
+    ready,
     close: async () => {
       revocations.unsubscribe();
       await server.close();

@@ -7,7 +7,7 @@ import type { ConnectionContext } from './context.js';
 import { buildEventFrame } from './event-frame.js';
 import type { PreparedReplay } from './replay.js';
 import { canResume } from './stream-state.js';
-import type { SubscriptionOwner } from './subscriptions.js';
+import type { SubscriptionOwner } from './subscription-owner.js';
 import type { TopicCheck } from './topic-checks.js';
 import type { TopicSubscription } from './topic-subscription.js';
 

@@ -2,22 +2,11 @@
 // registration in the fan-out index, resume (resume.ts), and the re-check of every held topic when
 // the connection re-authenticates, so a weaker token keeps only what it may read.
 import type { Principal, SubscribeMessage } from '@idp/contracts';
-import type { Logger } from '@idp/observability';
 import type { ConnectionContext } from './context.js';
 import { type Allowed, resumeTopics } from './resume.js';
+import type { SubscriptionOwner } from './subscription-owner.js';
 import { type TopicCheck, TopicChecks } from './topic-checks.js';
-import { type FrameSink, TopicSubscription } from './topic-subscription.js';
-
-/** The parts of a Connection this module uses. */
-export interface SubscriptionOwner extends FrameSink {
-  readonly principal: Principal | undefined;
-  readonly logger: Logger;
-  readonly isOpen: boolean;
-  sendJson(message: object): void;
-  sendError(error: { code: string; message: string; details?: Record<string, unknown> }): void;
-  bufferedBytes(): number;
-  close(code: number, reason: string): void;
-}
+import { TopicSubscription } from './topic-subscription.js';
 
 export class Subscriptions {
   private readonly byTopic = new Map<string, TopicSubscription>();
