@@ -1,10 +1,9 @@
-// The one definition of IDP_EVENTS, the stream of public events (design.md §5): every service that
-// ensures it uses this spec, so two services never "correct" each other's limits back and forth.
+// The one definition of IDP_EVENTS, the stream of public events (design.md §5), which the setup step
+// creates with the retention of `realtime.events_stream`.
 import { Streams } from '@idp/contracts';
-import type { Logger } from '@idp/observability';
-import { DiscardPolicy, type JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { DiscardPolicy, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { ensureStream, type StreamSpec } from './streams.js';
+import type { StreamSpec } from './streams.js';
 
 export interface EventsStreamLimits {
   max_age_ms?: number;
@@ -33,12 +32,4 @@ export function eventsStreamSpec(limits: EventsStreamLimits = {}): StreamSpec {
     max_bytes: wanted.max_bytes,
     max_msgs: wanted.max_msgs,
   };
-}
-
-export function ensureEventsStream(
-  jsm: JetStreamManager,
-  limits: EventsStreamLimits,
-  logger: Logger,
-): Promise<void> {
-  return ensureStream(jsm, eventsStreamSpec(limits), logger);
 }

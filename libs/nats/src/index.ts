@@ -5,7 +5,6 @@ export { contextFromMsg, contextHeaders, type RequestContext } from './context.j
 export {
   EVENTS_STREAM_DEFAULTS,
   type EventsStreamLimits,
-  ensureEventsStream,
   eventsStreamSpec,
 } from './events-stream.js';
 export { publishEvent } from './publish-event.js';

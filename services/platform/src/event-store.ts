@@ -8,7 +8,11 @@ import { aggregateSubject, type StoredEvent } from './aggregates/stored-event.js
 
 const WRONG_LAST_SEQUENCE = 10071;
 /** "maximum bytes exceeded": the stream is at its max_bytes and refuses new messages (discard new). */
-const STORE_FULL = /maximum (bytes|messages) exceeded/i;
+const STREAM_FULL = /maximum (bytes|messages) exceeded/i;
+
+/** A publish refused because its stream is at its size limit (discard new). */
+export const isStreamFull = (error: unknown): boolean =>
+  error instanceof JetStreamApiError && STREAM_FULL.test(error.message);
 const TRANSIENT_RETRIES = 8;
 
 /** Someone else appended to the aggregate since we read it: catch up and decide again. */
@@ -44,7 +48,7 @@ export class EventStore {
         if (isWrongSeqApiError(error)) {
           throw new WrongSequenceError(`${subject} moved past sequence ${expectedSeq}`, { cause: error });
         }
-        if (error instanceof JetStreamApiError && STORE_FULL.test(error.message)) {
+        if (isStreamFull(error)) {
           this.logger.error(
             { err: error, subject },
             'event store full: writes refused until its limit is raised',

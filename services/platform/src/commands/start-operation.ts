@@ -1,6 +1,7 @@
 // Creating an operation: its work item is published first (deduplicated by operation id), then its
 // created event, so an operation never exists without work that will run it.
 import {
+  ApiError,
   OPERATIONS_WORK_SUBJECT,
   type OperationAccepted,
   type OperationKind,
@@ -10,6 +11,7 @@ import { encodeJson } from '@idp/nats';
 import type { OperationTarget } from '../aggregates/operation.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import type { Deps } from '../deps.js';
+import { isStreamFull } from '../event-store.js';
 import { ok, ref } from '../handler-kit.js';
 import { IdPrefixes, newId } from '../ids.js';
 import { estimatedCompletion, STAGES } from '../operations/stages.js';
@@ -40,7 +42,17 @@ export async function createOperation(
 ): Promise<CreatedOperation> {
   const id = newId(IdPrefixes.operation);
   const item: WorkItem = { operation_id: id, tenant_id: req.principal.tenant_id };
-  await deps.js.publish(OPERATIONS_WORK_SUBJECT, encodeJson(item), { msgID: id, timeout: 5000 });
+  await deps.js
+    .publish(OPERATIONS_WORK_SUBJECT, encodeJson(item), { msgID: id, timeout: 5000 })
+    .catch((error) => {
+      // The work queue at its size limit refuses new work: a clear 503, not an internal error.
+      if (isStreamFull(error)) {
+        throw new ApiError('SERVICE_UNAVAILABLE', 'Too many operations are waiting to run; retry later', {
+          reason: 'operations_queue_full',
+        });
+      }
+      throw error;
+    });
   const eta = estimatedCompletion(plan.kind, deps.env.IDP_OPERATION_STAGE_MS);
   const event = makeEvent(ref(req, AggregateTypes.operation, id), 'operation.created', {
     ...plan,
