@@ -92,8 +92,9 @@ describe('network policies', () => {
     expect(callers(pod('realtime'), 8081)).toEqual(['ingress-nginx']);
   });
 
-  it('open the probe ports of the backends to no pod', () => {
-    for (const name of ['auth', 'ratelimit', 'platform']) expect(callers(pod(name), 9090), name).toEqual([]);
+  it('open the probe ports (metrics) to no pod', () => {
+    for (const name of ['auth', 'ratelimit', 'platform', 'edge', 'realtime'])
+      expect(callers(pod(name), 9090), name).toEqual([]);
   });
 
   it('let every pod resolve names through the cluster DNS, and reach nothing outside', () => {
