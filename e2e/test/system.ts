@@ -62,6 +62,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   };
   const services: Record<string, ServiceProcess> = {};
   const probeUrls: Record<string, string> = {};
+  // As `npm start`: ready is what the readiness probe says (the edge's and realtime's own listeners, or
+  // the probe port); a service without either is ready at its log line. The ports are read from `env`
+  // when the service starts: a test may give one instance other ports.
+  const readyUrl = (name: string, probePort: number | undefined) => {
+    if (name === 'edge') return `http://127.0.0.1:${env.IDP_HTTP_PORT}/readyz`;
+    if (name === 'realtime') return `http://127.0.0.1:${env.IDP_WS_PORT}/readyz`;
+    return probePort ? `http://127.0.0.1:${probePort}/readyz` : undefined;
+  };
   const startService = async (name: string, instance = name) => {
     const probePort = options.probePorts ? await freePort() : undefined;
     if (probePort) probeUrls[instance] = `http://127.0.0.1:${probePort}`;
@@ -75,6 +83,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
         IDP_INSTANCE_ID: instance,
         ...(probePort && { IDP_HEALTH_PORT: String(probePort) }),
       },
+      readyUrl: readyUrl(name, probePort),
     });
     return services[instance]!;
   };

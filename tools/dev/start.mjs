@@ -1,24 +1,35 @@
 // `npm start`: the whole system on one machine. Installs dependencies when missing, makes the NATS
 // operator-mode setup in IDP_NATS_DIR (default .data/nats) once, starts an embedded nats-server from it
 // when NATS_URL answers nothing (or answers without authentication), runs the setup step, starts every
-// service with its own NATS credentials and prefixed logs, prints where things are, and stops
-// everything on Ctrl-C. Development has the production shape: NATS refuses anyone without credentials.
+// service with its own NATS credentials and prefixed logs, waits for each one's readiness probe (never a
+// log line, so any LOG_LEVEL works), prints where things are, and stops everything on Ctrl-C.
+// Development has the production shape: NATS refuses anyone without credentials.
 // Plain Node.js on purpose: it runs before `npm install` has happened.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { get } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const natsDir = resolve(root, process.env.IDP_NATS_DIR || join('.data', 'nats'));
+const storeDir = resolve(root, process.env.IDP_NATS_STORE_DIR || join('.data', 'nats-store'));
 /** The development secret of @idp/contracts (DEV_JWT_SECRET): `npm run token` signs with it. */
 const DEV_JWT_SECRET = 'idp-dev-secret-do-not-use-in-production';
 const TSX = ['--conditions=@idp/source', '--import', 'tsx'];
 const ORDER = ['auth', 'ratelimit', 'platform', 'realtime', 'edge'];
 const COLORS = [36, 35, 33, 32, 34, 31];
 const READY_TIMEOUT_MS = 60_000;
+const PROBE_INTERVAL_MS = 200;
+const TAIL_LINES = 20;
 const children = new Map();
+/** The last lines of each child's output, for the message when it fails to start. */
+const recent = new Map();
+/** Services between launch and ready: their failure is reported by startService, not by the exit handler. */
+const starting = new Set();
+/** Each ready service's readiness URL, for the welcome. */
+const probeUrls = new Map();
 let stopping = false;
 
 const say = (line) => process.stdout.write(`\x1b[1m[start]\x1b[0m ${line}\n`);
@@ -130,11 +141,10 @@ async function ensureNats(env) {
   const local = host === '127.0.0.1' || host === 'localhost';
   const embeddedPort = local && !(await canConnect('127.0.0.1', port)) ? port : await freePort();
   const monitorPort = await freePort();
-  const storeDir = join(root, '.data', 'nats-store');
   mkdirSync(storeDir, { recursive: true });
   env.NATS_URL = `nats://127.0.0.1:${embeddedPort}`;
   env.NATS_MONITOR = `http://127.0.0.1:${monitorPort}`;
-  say(`starting an embedded nats-server in operator mode on ${env.NATS_URL} (data in .data/nats-store)`);
+  say(`starting an embedded nats-server in operator mode on ${env.NATS_URL} (data in ${storeDir})`);
   // -a binds the client and the monitoring ports to loopback only.
   const args = ['-c', join(natsDir, 'nats-server.conf'), '-a', '127.0.0.1', '-p', String(embeddedPort)];
   launch('nats', binary, [...args, '-m', String(monitorPort), '-sd', storeDir], env);
@@ -153,13 +163,16 @@ function discoverServices() {
   return names.sort((a, b) => rank(a) - rank(b));
 }
 
-function launch(name, command, args, env, onLine) {
+function launch(name, command, args, env) {
   const color = COLORS[children.size % COLORS.length];
   const prefix = `\x1b[${color}m[${name.padEnd(10)}]\x1b[0m `;
   // Own process group: a terminal's Ctrl-C reaches only this script, which then stops the services
   // before NATS, so they can drain instead of losing the server mid-shutdown.
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.set(name, child);
+  const tail = [];
+  recent.set(name, tail);
+  say(`started ${name} (pid ${child.pid})`);
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.on('data', (chunk) => {
@@ -168,18 +181,27 @@ function launch(name, command, args, env, onLine) {
       buffered = lines.pop();
       for (const line of lines) {
         process.stdout.write(`${prefix}${line}\n`);
-        onLine?.(line);
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
       }
     });
   }
   child.on('exit', (code, signal) => {
     children.delete(name);
-    if (!stopping) {
-      say(`\x1b[31m${name} exited unexpectedly (${signal ?? code}); stopping everything\x1b[0m`);
+    if (!stopping && !starting.has(name)) {
+      say(
+        `\x1b[31m${name} exited unexpectedly (${signal ?? code}); stopping everything\x1b[0m${lastOutput(name)}`,
+      );
       void stopAll(1);
     }
   });
   return child;
+}
+
+function lastOutput(name) {
+  const lines = recent.get(name) ?? [];
+  if (lines.length === 0) return `\n${name} printed nothing (LOG_LEVEL=${process.env.LOG_LEVEL ?? 'info'})`;
+  return `\nthe last lines of ${name}:\n${lines.map((line) => `  ${line}`).join('\n')}`;
 }
 
 /** The environment of one service: its own NATS credentials; secrets only to the service that needs them. */
@@ -205,25 +227,67 @@ function runSetupStep(env) {
     child.removeAllListeners('exit');
     child.once('exit', (code) => {
       children.delete('setup');
-      code === 0 ? resolve() : reject(new Error(`the setup step failed (exit ${code})`));
+      code === 0
+        ? resolve()
+        : reject(new Error(`the setup step failed (exit ${code})${lastOutput('setup')}`));
     });
   });
 }
 
-function startService(name, env) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not report ready within ${READY_TIMEOUT_MS / 1000} s`)),
-      READY_TIMEOUT_MS,
-    );
-    const entry = join('services', name, 'src', 'main.ts');
-    launch(name, process.execPath, [...TSX, entry], serviceEnv(name, env), (line) => {
-      if (line.includes('"msg":"service ready"')) {
-        clearTimeout(timer);
-        resolve();
-      }
+/** Where a service answers `GET /readyz`: its probe port (IDP_HEALTH_PORT), plain HTTP even under TLS. */
+const readinessUrl = (own) => `http://127.0.0.1:${own.IDP_HEALTH_PORT}/readyz`;
+
+/** One `GET` of a readiness URL: `{ status, body }`, or `{ error }` when nothing answers (bounded). */
+function probe(url) {
+  return new Promise((resolve) => {
+    const request = get(url, { timeout: 2_000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => {
+        body = (body + chunk).slice(0, 500);
+      });
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+      response.on('error', (error) => resolve({ error: error.message }));
     });
+    request.on('timeout', () => request.destroy(new Error('no answer within 2 s')));
+    request.on('error', (error) => resolve({ error: error.code ?? error.message }));
   });
+}
+
+/** Polls the readiness URL until it answers 200; fails when the process exits or after READY_TIMEOUT_MS. */
+async function waitUntilReady(name, child, url) {
+  const closed = new Promise((resolve) => child.once('close', (code, signal) => resolve(signal ?? code)));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'nothing yet';
+  while (true) {
+    const outcome = await Promise.race([probe(url), closed.then((exit) => ({ exit }))]);
+    if ('exit' in outcome)
+      throw new Error(`${name} exited (${outcome.exit}) before it was ready${lastOutput(name)}`);
+    if (outcome.status === 200) return;
+    last = outcome.error ?? `${outcome.status} ${outcome.body}`;
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `${name} did not become ready within ${READY_TIMEOUT_MS / 1000} s (GET ${url}: ${last})${lastOutput(name)}`,
+      );
+    }
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS)), closed]);
+  }
+}
+
+async function startService(name, env) {
+  // A probe port of its own for each service (one set in the shell would be taken by the first).
+  const own = { ...serviceEnv(name, env), IDP_HEALTH_PORT: String(await freePort()) };
+  const url = readinessUrl(own);
+  const entry = join('services', name, 'src', 'main.ts');
+  starting.add(name);
+  try {
+    const child = launch(name, process.execPath, [...TSX, entry], own);
+    await waitUntilReady(name, child, url);
+    probeUrls.set(name, url);
+    say(`${name} is ready (pid ${child.pid}, ${url})`);
+  } finally {
+    starting.delete(name);
+  }
 }
 
 async function stopAll(code) {
@@ -248,14 +312,15 @@ function fatal(message) {
 }
 
 function printWelcome(env, services) {
-  const http = `http://127.0.0.1:${env.IDP_HTTP_PORT || 8080}`;
+  const http = `http://127.0.0.1:${env.IDP_HTTP_PORT}`;
   const lines = [
     '',
     `REST API     ${http}/api/v1        (OpenAPI: ${http}/api/v1/openapi.json)`,
     `health       ${http}/healthz  ${http}/readyz  (Prometheus /metrics: each service's probe port, IDP_HEALTH_PORT)`,
-    ...(services.includes('realtime')
-      ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT || 8081}/ws/v1`]
-      : []),
+    ...[...probeUrls].map(
+      ([name, url], i) => `${i === 0 ? 'readiness   ' : '            '} ${name.padEnd(10)} ${url}`,
+    ),
+    ...(services.includes('realtime') ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT}/ws/v1`] : []),
     `NATS         ${env.NATS_URL}  (credentials in ${natsDir}/creds${env.NATS_MONITOR ? `; monitoring ${env.NATS_MONITOR}` : ''})`,
     '',
     'get a token: TOKEN=$(npm run -s token -- --sub alice --tenant acme --role admin@tenant:acme)',
@@ -267,12 +332,28 @@ function printWelcome(env, services) {
   say(`\x1b[32mall services are ready\x1b[0m\n${lines.join('\n')}`);
 }
 
+/** The port a listener will have: the default when unset, a free one for `0` ("any"). */
+async function knownPort(value, fallback) {
+  if (value === '0') return String(await freePort());
+  return value || fallback;
+}
+
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+// However this script ends (an error included), no child outlives it: they run in their own groups.
+process.on('exit', () => {
+  for (const child of children.values()) child.kill('SIGKILL');
+});
 
 ensureDependencies();
 ensureNatsSetup();
-const env = { ...process.env, NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222' };
+const env = {
+  ...process.env,
+  NATS_URL: process.env.NATS_URL || 'nats://127.0.0.1:4222',
+  // Known ports: the welcome prints both.
+  IDP_HTTP_PORT: await knownPort(process.env.IDP_HTTP_PORT, '8080'),
+  IDP_WS_PORT: await knownPort(process.env.IDP_WS_PORT, '8081'),
+};
 await ensureNats(env);
 const services = discoverServices();
 try {
@@ -280,5 +361,6 @@ try {
   for (const name of services) await startService(name, env);
   printWelcome(env, services);
 } catch (error) {
-  fatal(error.message);
+  // Ctrl-C during the start stops the services on purpose: that is no failure to report.
+  if (!stopping) fatal(error.message);
 }

@@ -1,5 +1,6 @@
-// Runs a service's main.ts as its own process, exactly as `npm start` does, and waits for its
-// "service ready" log line; failure tests kill and restart these for real.
+// Runs a service's main.ts as its own process, exactly as `npm start` does, and waits until it is ready:
+// its readiness probe answers 200 (`readyUrl`), or else, for fixtures without a probe, its "service ready"
+// log line. Failure tests kill and restart these for real.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { terminate, track } from './processes.js';
 
@@ -9,6 +10,11 @@ export interface ServiceProcessOptions {
   entry: string;
   env: Record<string, string>;
   readyTimeoutMs?: number;
+  /**
+   * The service's `GET /readyz` (its probe port, or its own listener's): ready when it answers 200, so
+   * any LOG_LEVEL works. Without it, ready is the `"msg":"service ready"` log line.
+   */
+  readyUrl?: string;
   /** Working directory; default the repository root, as under `npm start`. */
   cwd?: string;
 }
@@ -28,6 +34,7 @@ export interface ServiceProcess {
 
 const READY = /"msg":"service ready"/;
 const MAX_OUTPUT = 2_000_000;
+const PROBE_INTERVAL_MS = 50;
 
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(
@@ -88,7 +95,29 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       check();
     });
 
-  await waitForOutput(READY, options.readyTimeoutMs ?? 30_000).catch(async (error) => {
+  const waitForProbe = async (url: string, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    let last = 'no answer';
+    while (!closed) {
+      last = await probe(url);
+      if (last === '200') return;
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `${options.name}: GET ${url} not 200 within ${timeoutMs} ms (last: ${last}):\n${output.slice(-4000)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+    }
+    throw new Error(
+      `${options.name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output.slice(-4000)}`,
+    );
+  };
+
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const ready = options.readyUrl
+    ? waitForProbe(options.readyUrl, readyTimeoutMs)
+    : waitForOutput(READY, readyTimeoutMs);
+  await ready.catch(async (error) => {
     await terminate(child, 'SIGKILL');
     throw error;
   });
@@ -100,4 +129,16 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     stop: () => terminate(child, 'SIGTERM'),
     kill: () => terminate(child, 'SIGKILL'),
   };
+}
+
+/** One bounded `GET`: the status as text, or why nothing answered. */
+async function probe(url: string): Promise<string> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return String(response.status);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return cause?.code ?? (error as Error).message;
+  }
 }

@@ -3,7 +3,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { mintToken, startNatsServer, startServiceProcess, waitFor } from '../src/index.js';
+import { freePort, mintToken, startNatsServer, startServiceProcess, waitFor } from '../src/index.js';
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
@@ -82,5 +82,47 @@ describe('startServiceProcess', () => {
     await expect(
       startServiceProcess({ name: 'crash', entry: fixture('crashing-service.ts'), env: {} }),
     ).rejects.toThrow(/booting/);
+  });
+
+  it('with a readyUrl, resolves once the probe answers 200, whatever the log says', async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const proc = await startServiceProcess({
+      name: 'probe',
+      entry: fixture('probe-service.ts'),
+      env: { PROBE_PORT: String(port), READY_AFTER_MS: '500' },
+      readyUrl: `http://127.0.0.1:${port}/readyz`,
+    });
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(proc.output()).toBe('');
+    await proc.kill();
+  });
+
+  it('with a readyUrl, rejects with the output when the process dies before its probe answers', async () => {
+    const port = await freePort();
+    await expect(
+      startServiceProcess({
+        name: 'crash',
+        entry: fixture('crashing-service.ts'),
+        env: {},
+        readyUrl: `http://127.0.0.1:${port}/readyz`,
+      }),
+    ).rejects.toThrow(/crash exited \(3\) before it was ready:\nbooting/);
+  });
+
+  it('with a readyUrl, gives up after the bound when the probe never answers 200', async () => {
+    const port = await freePort();
+    await expect(
+      startServiceProcess({
+        name: 'slow',
+        entry: fixture('probe-service.ts'),
+        env: { PROBE_PORT: String(port), READY_AFTER_MS: '60000' },
+        readyUrl: `http://127.0.0.1:${port}/readyz`,
+        readyTimeoutMs: 2_000,
+      }),
+      // 503 once it listens; on a loaded machine it may not even listen by then.
+    ).rejects.toThrow(/slow: GET .*\/readyz not 200 within 2000 ms \(last: (503|ECONNREFUSED)\)/);
   });
 });
