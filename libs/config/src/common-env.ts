@@ -13,6 +13,18 @@ export const NatsEnv = {
   NATS_TLS_KEY: Type.Optional(Type.String({ minLength: 1 })),
 };
 
+/** Graceful shutdown on SIGTERM (design.md §10): not ready at once, then drain, bounded. */
+export const ShutdownEnv = {
+  /**
+   * How long readiness answers 503 before the instance stops taking work, so load balancers and
+   * Kubernetes endpoints stop routing to it first. 0 (the default: `npm start` and tests have no load
+   * balancer); the manifests in k8s/ set a few seconds.
+   */
+  IDP_SHUTDOWN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 0 }),
+  /** Bound on finishing in-flight work and draining NATS after the delay; past it the process exits 1. */
+  IDP_SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 15_000 }),
+};
+
 export const CommonEnv = {
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
   NODE_ENV: Type.String({ default: 'development' }),
@@ -26,6 +38,7 @@ export const CommonEnv = {
   /** Port of /healthz and /readyz for probes, on services without an HTTP server of their own. */
   IDP_HEALTH_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   ...NatsEnv,
+  ...ShutdownEnv,
 };
 
 export const JwtEnv = {

@@ -7,6 +7,7 @@ import { Value } from 'typebox/value';
 import { parse } from 'yaml';
 import { CircuitBreakersConfig } from './circuit-breaker-config.js';
 import { ConfigError } from './env.js';
+import { ResponseCacheConfig } from './response-cache-config.js';
 
 /** A claim name, or a dot path into nested claims (`realm_access.roles`); a literal name wins. */
 const ClaimPath = Type.String({ minLength: 1, maxLength: 256 });
@@ -56,6 +57,7 @@ export const GatewayConfig = Type.Object(
     ),
     oidc: OidcMapping,
     circuit_breakers: CircuitBreakersConfig,
+    response_cache: ResponseCacheConfig,
   },
   { additionalProperties: true },
 );

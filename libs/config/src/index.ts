@@ -4,7 +4,7 @@ export {
   type CircuitBreakerSettings,
   CircuitBreakersConfig,
 } from './circuit-breaker-config.js';
-export { CommonEnv, JwtEnv, NatsEnv } from './common-env.js';
+export { CommonEnv, JwtEnv, NatsEnv, ShutdownEnv } from './common-env.js';
 export { ConfigError, readEnv } from './env.js';
 export { GatewayConfig, loadGatewayConfig, parseGatewayConfig } from './gateway-config.js';
 export {

@@ -44,6 +44,16 @@ export const EventStoreSubjects = {
   all: 'idp.es.>',
 } as const;
 
+/**
+ * The platform's change feed (core NATS, not stored): one empty message per event-store append, on
+ * the appended aggregate's `idp.chg.<tenant>.<aggregate>.<id>`, so every edge drops its cached reads.
+ */
+export const ChangeSubjects = {
+  aggregate: (tenant: string, aggregate: string, id: string) =>
+    `idp.chg.${subjectToken(tenant)}.${aggregate}.${subjectToken(id)}`,
+  all: 'idp.chg.>',
+} as const;
+
 /** A client-facing topic (`application:app_1:status`) resolved for one tenant. */
 export interface Topic {
   kind: string;

@@ -78,7 +78,8 @@ describe('the permission table', () => {
     const responders = Object.entries(SERVICE_PERMISSIONS)
       .filter(([, p]) => p.respond)
       .map(([user]) => user);
-    expect(responders.sort()).toEqual(['auth', 'platform', 'ratelimit']);
+    // Every service answers service discovery ($SRV.PING/STATS/INFO); only the setup step answers nothing.
+    expect(responders.sort()).toEqual(['auth', 'edge', 'platform', 'ratelimit', 'realtime']);
   });
 
   it('replaces the rendered table in a document and appends it to one without', () => {

@@ -2,7 +2,9 @@
 // (design.md §9). The user JWTs, docs/security.md and the tests that try each forbidden subject are
 // all derived from this one table, so the documentation cannot drift from what the server enforces.
 import {
+  ChangeSubjects,
   ControlSubjects,
+  DiscoverySubjects,
   inboxPrefixFor,
   KvBuckets,
   OPERATIONS_WORK_SUBJECT,
@@ -34,6 +36,22 @@ export interface UserPermissions {
 const inbox = (user: string) => `${inboxPrefixFor(user)}.>`;
 const rpc = (service: string) => `idp.rpc.${service}.>`;
 
+const DISCOVERY_VERBS = ['PING', 'INFO', 'STATS'] as const;
+/**
+ * A micro-service's own discovery subjects (libs/service-kit discovery.ts): the all-services verbs and
+ * its own name's, never another name's, so no service can answer as another. Replies need `respond`.
+ */
+const discoverable = (service: string) => [
+  ...DISCOVERY_VERBS.flatMap((verb) => [
+    DiscoverySubjects.control(verb),
+    DiscoverySubjects.control(verb, service),
+    DiscoverySubjects.control(verb, service, '*'),
+  ]),
+  DiscoverySubjects.load(service),
+];
+/** Only the status aggregator (the platform) asks: per service name, replies on its own inbox. */
+const discoveryAsker = () => DISCOVERY_VERBS.map((verb) => DiscoverySubjects.control(verb, '*'));
+
 /** Every stream and bucket the setup step creates (KV buckets are streams named `KV_<bucket>`). */
 export const SYSTEM_STREAMS = [
   Streams.events.name,
@@ -44,10 +62,19 @@ export const SYSTEM_STREAMS = [
 
 export const SERVICE_PERMISSIONS: Record<ServiceUser, UserPermissions> = {
   edge: {
-    purpose: 'REST front door: asks auth, platform and ratelimit; hears revocations and limit changes',
+    purpose:
+      'REST front door: asks auth, platform and ratelimit; hears revocations, limit changes, the change feed',
     publish: [rpc('auth'), rpc('platform'), RateLimitSubjects.lease, RateLimitSubjects.config],
-    subscribe: [inbox('edge'), ControlSubjects.credentialRevoked, RateLimitSubjects.configChanged],
-    respond: false,
+    subscribe: [
+      inbox('edge'),
+      ControlSubjects.credentialRevoked,
+      RateLimitSubjects.configChanged,
+      // The platform's change feed, which drops cached reads (empty messages: no data of any tenant).
+      ChangeSubjects.all,
+      ...discoverable('edge'),
+    ],
+    // Only to answer discovery pings (allow_responses: one reply to a message it received).
+    respond: true,
   },
   auth: {
     purpose:
@@ -60,7 +87,7 @@ export const SERVICE_PERMISSIONS: Record<ServiceUser, UserPermissions> = {
       ...kvBucketAccess(KvBuckets.authCredentials),
       ...kvBucketAccess(KvBuckets.authRevokedTokens),
     ],
-    subscribe: [rpc('auth'), inbox('auth')],
+    subscribe: [rpc('auth'), inbox('auth'), ...discoverable('auth')],
     respond: true,
   },
   ratelimit: {
@@ -70,14 +97,16 @@ export const SERVICE_PERMISSIONS: Record<ServiceUser, UserPermissions> = {
       JS_ACCOUNT_INFO,
       ...kvBucketAccess(KvBuckets.rateLimitCounters),
     ],
-    subscribe: [rpc('ratelimit'), RateLimitSubjects.reload, inbox('ratelimit')],
+    subscribe: [rpc('ratelimit'), RateLimitSubjects.reload, inbox('ratelimit'), ...discoverable('ratelimit')],
     respond: true,
   },
   platform: {
-    purpose: 'the event-sourced backend: its event store, its work queue, and public events',
+    purpose: 'the event-sourced backend: its event store, its work queue, public events; aggregates status',
     publish: [
       Streams.events.subjects[0],
       ...Streams.eventStore.subjects,
+      // The change feed: one empty notice per event-store append, so edges drop cached reads.
+      ChangeSubjects.all,
       OPERATIONS_WORK_SUBJECT,
       JS_ACCOUNT_INFO,
       ...streamConsumerAccess(Streams.eventStore.name),
@@ -85,8 +114,10 @@ export const SERVICE_PERMISSIONS: Record<ServiceUser, UserPermissions> = {
       ...streamConsumerAccess(Streams.operationsWork.name),
       // Only to check at start that the setup step created it.
       `$JS.API.STREAM.INFO.${Streams.events.name}`,
+      // GET /status aggregates every service's discovery replies.
+      ...discoveryAsker(),
     ],
-    subscribe: [RpcSubjects.platformAll, inbox('platform')],
+    subscribe: [RpcSubjects.platformAll, inbox('platform'), ...discoverable('platform')],
     respond: true,
   },
   realtime: {
@@ -99,8 +130,9 @@ export const SERVICE_PERMISSIONS: Record<ServiceUser, UserPermissions> = {
       JS_ACCOUNT_INFO,
       ...streamConsumerAccess(Streams.events.name),
     ],
-    subscribe: [inbox('realtime'), ControlSubjects.credentialRevoked],
-    respond: false,
+    subscribe: [inbox('realtime'), ControlSubjects.credentialRevoked, ...discoverable('realtime')],
+    // Only to answer discovery pings (allow_responses: one reply to a message it received).
+    respond: true,
   },
   setup: {
     purpose: 'one-shot setup step (npm start, tests, a Kubernetes Job): creates streams and buckets',

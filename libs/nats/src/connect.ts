@@ -19,6 +19,7 @@ export interface NatsTlsFiles {
 }
 
 export interface ConnectOptions {
+  /** One server URL, or a comma-separated list of a cluster's servers (NATS_URL). */
   servers: string;
   /** Shown in the server's connection list (`nats server report connections`). */
   name: string;
@@ -44,9 +45,22 @@ export function natsAuthFromEnv(
   return { credsFile: env.NATS_CREDS, user, tls };
 }
 
+/**
+ * NATS_URL names one server or, for a cluster, several separated by commas (as the NATS CLI takes
+ * them): the client starts at one, learns the others and moves to any that answers when it fails.
+ */
+export function serverList(servers: string): string[] {
+  const list = servers
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  if (list.length === 0) throw new Error('NATS_URL names no server');
+  return list;
+}
+
 async function connectionOptions(options: ConnectOptions): Promise<ConnectionOptions> {
   const settings: ConnectionOptions = {
-    servers: options.servers,
+    servers: serverList(options.servers),
     name: options.name,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 250,

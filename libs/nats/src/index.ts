@@ -7,7 +7,15 @@ export {
   type EventsStreamLimits,
   eventsStreamSpec,
 } from './events-stream.js';
+export {
+  type IncomingRequest,
+  installNatsInstrumentation,
+  type NatsInstrumentation,
+  type OutgoingRequest,
+} from './instrumentation.js';
+export { isNatsAway, natsAwayError } from './nats-away.js';
 export { publishEvent } from './publish-event.js';
+export { PULL_EXPIRES_MS } from './pull-expiry.js';
 export {
   callRpc,
   type RequestHandler,

@@ -1,10 +1,17 @@
 import { ApiError } from '@idp/contracts';
 import { createLogger } from '@idp/observability';
 import { type NatsServerHandle, startNatsServer } from '@idp/testing';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callRpc, connectNats, ensureStream, requestJson, serveJson } from './index.js';
+import {
+  callRpc,
+  connectNats,
+  ensureStream,
+  installNatsInstrumentation,
+  requestJson,
+  serveJson,
+} from './index.js';
 
 const logger = createLogger({ service: 'nats-test', level: 'silent' });
 let server: NatsServerHandle;
@@ -21,6 +28,43 @@ afterAll(async () => {
 });
 
 describe('request/reply', () => {
+  it('runs installed instrumentations around both ends, first installed outermost', async () => {
+    const seen: string[] = [];
+    const removeOuter = installNatsInstrumentation({
+      aroundRequest: async (request, send) => {
+        request.headers.set('x-probe', 'set-by-caller-hook');
+        seen.push(`request:${request.subject}`);
+        return send();
+      },
+      aroundHandler: async (request, run) => {
+        seen.push(`handler:${request.pattern}:${request.msg.headers?.get('x-probe')}`);
+        const reply = await run();
+        seen.push(`replied:${JSON.stringify(reply)}`);
+        return reply;
+      },
+    });
+    const removeInner = installNatsInstrumentation({
+      aroundRequest: async (_request, send) => {
+        seen.push('inner request');
+        return send();
+      },
+    });
+    const sub = serveJson(nc, 'test.instrumented.*', (body) => ({ ok: true, body }), { queue: 'q', logger });
+    try {
+      await requestJson(nc, 'test.instrumented.one', { a: 1 });
+    } finally {
+      removeOuter();
+      removeInner();
+      sub.unsubscribe();
+    }
+    expect(seen).toEqual([
+      'request:test.instrumented.one',
+      'inner request',
+      'handler:test.instrumented.*:set-by-caller-hook',
+      'replied:{"ok":true,"body":{"a":1}}',
+    ]);
+  });
+
   it('carries the request id and traceparent to the responder', async () => {
     const sub = serveJson(nc, 'test.echo', (body, context) => ({ body, context }), { queue: 'q', logger });
     const reply = await requestJson(
@@ -140,10 +184,12 @@ describe('replies NATS cannot carry', () => {
     });
   });
 
-  it('refuses a request nested too deeply to encode with VALIDATION_ERROR', async () => {
-    let deep: unknown = 1;
-    for (let i = 0; i < 20_000; i++) deep = { a: deep };
-    await expect(requestJson(nc, 'test.anyone', deep)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
+  it('refuses a request that cannot be encoded with VALIDATION_ERROR', async () => {
+    // A cycle fails JSON.stringify on every runtime; deep nesting no longer does (Node 26 encodes any
+    // depth, Node 24 runs out of stack), so it cannot stand for "cannot be encoded".
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    await expect(requestJson(nc, 'test.anyone', cyclic)).rejects.toMatchObject({ code: 'VALIDATION_ERROR' });
   });
 });
 
@@ -154,5 +200,48 @@ describe('ensureStream', () => {
     await ensureStream(jsm, { name: 'S1', subjects: ['s1.>'], max_msgs: 10 }, logger);
     await ensureStream(jsm, { name: 'S1', subjects: ['s1.>'], max_msgs: 20 }, logger);
     expect((await jsm.streams.info('S1')).config.max_msgs).toBe(20);
+  });
+});
+
+describe('a handler that meets NATS away', () => {
+  it('answers 503 SERVICE_UNAVAILABLE, not an internal error, when a JetStream publish finds no stream', async () => {
+    // What a deploy met while the work queue had no leader: JetStream answers nobody (no responders).
+    const sub = serveJson(
+      nc,
+      'test.away',
+      async () => {
+        await jetstream(nc).publish('test.no-stream-here', 'x', { timeout: 1_000 });
+        return { ok: true, data: null };
+      },
+      { queue: 'q', logger },
+    );
+    try {
+      const reply = (await requestJson(nc, 'test.away', {})) as { ok: boolean; error?: { code: string } };
+      expect(reply).toMatchObject({
+        ok: false,
+        error: { code: 'SERVICE_UNAVAILABLE', details: { reason: 'nats_unavailable' } },
+      });
+    } finally {
+      sub.unsubscribe();
+    }
+  });
+
+  it('still answers INTERNAL_ERROR for a bug', async () => {
+    const sub = serveJson(
+      nc,
+      'test.bug',
+      () => {
+        throw new TypeError('x is undefined');
+      },
+      { queue: 'q', logger },
+    );
+    try {
+      expect(await requestJson(nc, 'test.bug', {})).toMatchObject({
+        ok: false,
+        error: { code: 'INTERNAL_ERROR' },
+      });
+    } finally {
+      sub.unsubscribe();
+    }
   });
 });

@@ -7,12 +7,15 @@ import {
   InvalidArgumentError,
   type Msg,
   type NatsConnection,
+  headers as natsHeaders,
   RequestError,
   type Subscription,
   TimeoutError,
 } from '@nats-io/transport-node';
 import { decodeJson, encodeJson } from './codec.js';
 import { contextFromMsg, contextHeaders, type RequestContext } from './context.js';
+import { instrumentedHandler, instrumentedRequest } from './instrumentation.js';
+import { isNatsAway, natsAwayError } from './nats-away.js';
 import { oversizedReply } from './oversized-reply.js';
 
 export interface RequestOptions {
@@ -39,11 +42,11 @@ export async function requestJson(
       { cause: error },
     );
   }
+  const headers = contextHeaders(options.context) ?? natsHeaders();
   try {
-    const reply = await nc.request(subject, data, {
-      timeout: options.timeoutMs ?? 5_000,
-      headers: contextHeaders(options.context),
-    });
+    const reply = await instrumentedRequest({ subject, headers }, () =>
+      nc.request(subject, data, { timeout: options.timeoutMs ?? 5_000, headers }),
+    );
     return decodeJson(reply.data);
   } catch (error) {
     throw natsRequestFailure(subject, error);
@@ -127,23 +130,40 @@ export function serveJson(
         options.logger.error({ err, subject }, 'subscription failed');
         return;
       }
-      answer(nc, msg, handler, options.logger).catch((error: unknown) => {
-        options.logger.error({ err: error, subject: msg.subject }, 'could not answer a request');
-      });
+      const incoming = { subject: msg.subject, pattern: subject, queue: options.queue, msg };
+      instrumentedHandler(incoming, () => answer(nc, msg, handler, options.logger)).catch(
+        (error: unknown) => {
+          options.logger.error({ err: error, subject: msg.subject }, 'could not answer a request');
+        },
+      );
     },
   });
 }
 
-async function answer(nc: NatsConnection, msg: Msg, handler: RequestHandler, logger: Logger): Promise<void> {
+/** Answers one request; resolves to the reply that was sent (or would have been, without a reply subject). */
+async function answer(
+  nc: NatsConnection,
+  msg: Msg,
+  handler: RequestHandler,
+  logger: Logger,
+): Promise<unknown> {
   const context = contextFromMsg(msg);
   const log = () => logger.child({ request_id: context.requestId, subject: msg.subject });
+  const receivedVia = nc.info?.server_id;
   let reply: unknown;
   try {
     reply = await handler(decodeJson(msg.data), context, msg);
   } catch (error) {
     reply = failure(toErrorBody(error, log()));
   }
-  if (!msg.reply) return;
+  if (!msg.reply) return reply;
+  if (nc.info?.server_id !== receivedVia) {
+    // The permission to answer a request (allow_responses) lives in the server that delivered it: after
+    // a move to another server of the cluster, the reply would be refused as a permission violation.
+    // The caller times out either way and may retry; not sending keeps the servers' logs meaningful.
+    log().warn('connection moved to another NATS server while answering: the reply is not sent');
+    return reply;
+  }
   const headers = contextHeaders(context);
   let data: Uint8Array;
   try {
@@ -164,6 +184,7 @@ async function answer(nc: NatsConnection, msg: Msg, handler: RequestHandler, log
     if (!isMaxPayloadError(error)) throw error;
     msg.respond(encodeJson(failure(oversizedReply(reply, size, limit ?? size).toBody())), { headers });
   }
+  return reply;
 }
 
 /** Room for the context headers (request id, traceparent), which take well under this much. */
@@ -178,6 +199,10 @@ function toErrorBody(error: unknown, logger: Logger): ErrorBody {
   if (error instanceof ApiError) return error.toBody();
   if (error instanceof SyntaxError)
     return new ApiError('VALIDATION_ERROR', 'The request body is not valid JSON').toBody();
+  if (isNatsAway(error)) {
+    logger.warn({ err: error }, 'request failed while NATS was not reachable: answering 503');
+    return natsAwayError(error).toBody();
+  }
   logger.error({ err: error }, 'request handler failed');
   return new ApiError('INTERNAL_ERROR', 'An internal error occurred').toBody();
 }

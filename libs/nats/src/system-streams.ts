@@ -24,8 +24,9 @@ const HOUR_MS = 60 * 60 * 1000;
 
 /**
  * Size bounds of every stream and bucket, so no caller can grow the server's disk without limit.
- * Their sum (with IDP_EVENTS' 1 GiB) stays under the NATS account's 10 GiB and a server's 8 GiB
- * `max_file_store` (k8s/nats.conf): JetStream reserves each stream's max_bytes up front.
+ * Their sum (with IDP_EVENTS' 1 GiB, about 5.9 GiB) stays under a server's 8 GiB `max_file_store`
+ * (k8s/nats.conf), and three times it (every replica at R3) under the NATS account's 24 GiB: JetStream
+ * reserves each stream's max_bytes up front, once per replica.
  */
 export const SYSTEM_STREAM_LIMITS = {
   /**
@@ -97,6 +98,12 @@ export const KV_BUCKET_SPECS = kvBucketSpecs();
 export interface SystemStreamsOptions {
   /** Retention of IDP_EVENTS (`realtime.events_stream` in the gateway config). */
   events?: EventsStreamLimits;
+  /**
+   * Copies JetStream keeps of every stream and bucket (IDP_STREAM_REPLICAS): 1 on a single server, 3
+   * on a cluster, where a write is acknowledged only once a majority of them stored it. Existing
+   * streams are scaled in place to this number.
+   */
+  replicas?: number;
   /** Size bounds of the other streams and buckets; default SYSTEM_STREAM_LIMITS. */
   limits?: Partial<SystemStreamLimits>;
 }
@@ -107,15 +114,49 @@ export async function ensureSystemStreams(
   logger: Logger,
 ): Promise<void> {
   const limits = { ...SYSTEM_STREAM_LIMITS, ...options.limits };
+  const replicas = options.replicas ?? 1;
+  assertValidReplicas(replicas);
   const jsm = await jetstreamManager(nc);
-  for (const spec of platformStreams(limits))
-    await ensureStream(jsm, await keepStored(jsm, spec, logger), logger);
-  await ensureStream(jsm, eventsStreamSpec(options.events), logger);
+  // IDP_EVENTS is a replay window (discard old): a lower bound there is meant to drop old events.
+  const streams = [
+    ...(await Promise.all(platformStreams(limits).map((spec) => keepStored(jsm, spec, logger)))),
+    eventsStreamSpec(options.events),
+  ];
+  for (const spec of streams)
+    await withReplicaRemedy(replicas, () => ensureStream(jsm, { ...spec, num_replicas: replicas }, logger));
   const kvm = new Kvm(nc);
   for (const { bucket, ...config } of kvBucketSpecs(limits)) {
-    await kvm.create(bucket, config);
-    await ensureBucketBound(jsm, `KV_${bucket}`, config.max_bytes, logger);
-    logger.info({ bucket }, 'KV bucket ready');
+    await withReplicaRemedy(replicas, async () => {
+      await kvm.create(bucket, { ...config, replicas });
+      await ensureBucketConfig(jsm, `KV_${bucket}`, { max_bytes: config.max_bytes, replicas }, logger);
+    });
+    logger.info({ bucket, replicas }, 'KV bucket ready');
+  }
+}
+
+function assertValidReplicas(replicas: number): void {
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5)
+    throw new Error(`IDP_STREAM_REPLICAS must be an integer from 1 to 5, got ${replicas}`);
+}
+
+/** JetStream's errors for more replicas than servers (10074 not clustered, 10023 too few servers). */
+const REPLICAS_UNAVAILABLE = new Set([10074, 10023]);
+
+/**
+ * JetStream refuses more replicas than the cluster has servers with a terse error; say what is wrong
+ * and how to fix it.
+ */
+async function withReplicaRemedy<T>(replicas: number, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (replicas > 1 && error instanceof JetStreamApiError && REPLICAS_UNAVAILABLE.has(error.code))
+      throw new Error(
+        `IDP_STREAM_REPLICAS=${replicas} needs a JetStream cluster with at least ${replicas} servers ` +
+          `up (${error.message}): lower IDP_STREAM_REPLICAS, or add or start servers`,
+        { cause: error },
+      );
+    throw error;
   }
 }
 
@@ -147,18 +188,21 @@ async function keepStored(jsm: JetStreamManager, spec: StreamSpec, logger: Logge
   return info ? { ...spec, max_bytes: safeMaxBytes(info, spec.max_bytes!, logger) } : spec;
 }
 
-/** `kvm.create` opens an existing bucket as it is: bring its size bound up to date (a redeploy). */
-async function ensureBucketBound(
+/**
+ * `kvm.create` opens an existing bucket as it is: bring its size bound and its replicas up to date
+ * (a redeploy, or the move from one server to a cluster).
+ */
+async function ensureBucketConfig(
   jsm: JetStreamManager,
   name: string,
-  maxBytes: number,
+  wanted: { max_bytes: number; replicas: number },
   logger: Logger,
 ): Promise<void> {
   const info = await jsm.streams.info(name);
-  const wanted = safeMaxBytes(info, maxBytes, logger);
-  if (info.config.max_bytes === wanted) return;
-  await jsm.streams.update(name, { ...info.config, max_bytes: wanted });
-  logger.info({ stream: name, max_bytes: wanted }, 'stream limits updated');
+  const maxBytes = safeMaxBytes(info, wanted.max_bytes, logger);
+  if (info.config.max_bytes === maxBytes && info.config.num_replicas === wanted.replicas) return;
+  await jsm.streams.update(name, { ...info.config, max_bytes: maxBytes, num_replicas: wanted.replicas });
+  logger.info({ stream: name, max_bytes: maxBytes, replicas: wanted.replicas }, 'stream config updated');
 }
 
 /** The setup step: connects as the `setup` user, creates or updates everything, disconnects. */

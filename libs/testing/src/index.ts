@@ -1,6 +1,22 @@
 // @idp/testing: real nats-server processes, service processes, tokens and bounded waits for tests.
+export {
+  builtEntry,
+  type CodeKind,
+  denoCommand,
+  nodeArguments,
+  type ProcessCommand,
+  processCommand,
+  type Runtime,
+} from './built-code.js';
 export { type HttpResult, httpJson } from './http.js';
 export {
+  type NatsClusterHandle,
+  type NatsClusterOptions,
+  type NatsNodeHandle,
+  startNatsCluster,
+} from './nats-cluster.js';
+export {
+  type NatsAccess,
   type NatsServerHandle,
   type NatsServerOptions,
   type NatsUser,

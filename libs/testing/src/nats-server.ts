@@ -19,18 +19,10 @@ import { type ConnectionOptions, credsAuthenticator } from '@nats-io/transport-n
 import { freePort } from './ports.js';
 import { terminate, track } from './processes.js';
 
-export interface NatsServerHandle {
+/** How tests and services reach a NATS deployment (one server or a cluster) as one of its users. */
+export interface NatsAccess {
+  /** The server's URL; for a cluster, every server's, separated by commas (as NATS_URL takes them). */
   url: string;
-  port: number;
-  storeDir: string;
-  /** Graceful stop (SIGTERM); the store is kept. */
-  stop(): Promise<void>;
-  /** Abrupt death (SIGKILL), as a crash. */
-  kill(): Promise<void>;
-  /** Starts again on the same port and store (after stop or kill, or stops first if running). */
-  restart(): Promise<void>;
-  /** Stops and deletes the store. */
-  cleanup(): Promise<void>;
   /** The operator-mode setup (keys, config, creds); undefined for a server started with `auth: false`. */
   setup?: NatsSetup;
   /** Connection options (`credsFile`, `user`) for one of the setup's users; `{}` without auth. */
@@ -46,6 +38,19 @@ export interface NatsServerHandle {
   permissionViolations(): string[];
   /** A `.creds` file's text for a NATS-native publisher of one tenant (as `npm run nats:creds`). */
   tenantCreds(tenant: string, ttlSeconds?: number): Promise<string>;
+  /** Stops every server and deletes its store. */
+  cleanup(): Promise<void>;
+}
+
+export interface NatsServerHandle extends NatsAccess {
+  port: number;
+  storeDir: string;
+  /** Graceful stop (SIGTERM); the store is kept. */
+  stop(): Promise<void>;
+  /** Abrupt death (SIGKILL), as a crash. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and store (after stop or kill, or stops first if running). */
+  restart(): Promise<void>;
 }
 
 /** A service user, or `test`: an observer that may publish and subscribe anything (tests only). */
@@ -111,29 +116,51 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   }
   const args = [...config, '-a', '127.0.0.1', '-p', String(port), ...jetstream];
   const url = `nats://127.0.0.1:${port}`;
-  const as = (user: NatsUser) => (setup ? { credsFile: setup.credsFile(user), user } : {});
 
   const stopWith = async (signal: NodeJS.Signals) => {
     if (child) await terminate(child, signal);
     child = undefined;
   };
+  const access = natsAccess([url], setup, () => violations);
   return {
-    url,
+    ...access,
     port,
     storeDir,
+    stop: () => stopWith('SIGTERM'),
+    kill: () => stopWith('SIGKILL'),
+    restart: async () => {
+      await stopWith('SIGTERM');
+      child = await launch(args, port, violations);
+    },
+    cleanup: async () => {
+      await stopWith('SIGTERM');
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The user-facing part of a handle, for one server or several (a cluster). */
+export function natsAccess(
+  urls: string[],
+  setup: NatsSetup | undefined,
+  violations: () => string[],
+): Omit<NatsAccess, 'cleanup'> {
+  const url = urls.join(',');
+  return {
+    url,
     setup,
-    as,
+    as: (user) => (setup ? { credsFile: setup.credsFile(user), user } : {}),
     clientOptions: (user) =>
       setup
         ? {
-            servers: url,
+            servers: urls,
             authenticator: credsAuthenticator(readFileSync(setup.credsFile(user))),
             inboxPrefix: inboxPrefixFor(user),
           }
-        : { servers: url },
+        : { servers: urls },
     envFor: (user) => ({ NATS_URL: url, ...(setup && { NATS_CREDS: setup.credsFile(user) }) }),
     permissionViolations: () =>
-      violations.map((line) => {
+      violations().map((line) => {
         const key = /Nkey "([A-Z0-9]+)"/.exec(line)?.[1];
         const name = key && setup?.userNames.get(key);
         return name ? line.replace(key, `${key} (${name})`) : line;
@@ -148,22 +175,13 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       });
       return issued.creds;
     },
-    stop: () => stopWith('SIGTERM'),
-    kill: () => stopWith('SIGKILL'),
-    restart: async () => {
-      await stopWith('SIGTERM');
-      child = await launch(args, port, violations);
-    },
-    cleanup: async () => {
-      await stopWith('SIGTERM');
-      await rm(storeDir, { recursive: true, force: true });
-    },
   };
 }
 
 const MAX_VIOLATIONS = 1_000;
 
-async function launch(args: string[], port: number, violations: string[] = []): Promise<ChildProcess> {
+/** Starts one nats-server process and resolves once it takes connections (and JetStream is up). */
+export async function launch(args: string[], port: number, violations: string[] = []): Promise<ChildProcess> {
   const child = spawn(natsServerBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   track(child);
   let stderr = '';

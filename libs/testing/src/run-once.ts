@@ -1,13 +1,27 @@
 // Runs a one-shot TypeScript command (such as the setup step) as its own process, the way `npm start`
 // does, and resolves with its output when it exits 0 (bounded; rejects with the output otherwise).
 import { spawn } from 'node:child_process';
+import { type CodeKind, processCommand, type Runtime } from './built-code.js';
 import { terminate, track } from './processes.js';
 
 const REPOSITORY_ROOT = new URL('../../../', import.meta.url).pathname;
 
-export function runOnce(entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<string> {
-  const child = spawn(process.execPath, ['--conditions=@idp/source', '--import', 'tsx', entry], {
-    env: { ...process.env, ...env },
+export async function runOnce(
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  code: CodeKind = 'source',
+  runtime: Runtime = 'node',
+): Promise<string> {
+  const fullEnv = { ...process.env, ...env };
+  const { command, args } = await processCommand(entry, {
+    code,
+    runtime,
+    env: fullEnv,
+    cwd: REPOSITORY_ROOT,
+  });
+  const child = spawn(command, args, {
+    env: fullEnv,
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,6 +2,7 @@
 // its readiness probe answers 200 (`readyUrl`), or else, for fixtures without a probe, its "service ready"
 // log line. Failure tests kill and restart these for real.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { type CodeKind, processCommand, type Runtime } from './built-code.js';
 import { terminate, track } from './processes.js';
 
 export interface ServiceProcessOptions {
@@ -17,6 +18,10 @@ export interface ServiceProcessOptions {
   readyUrl?: string;
   /** Working directory; default the repository root, as under `npm start`. */
   cwd?: string;
+  /** Run `entry` through tsx (default) or its package's build output (`ensureBuilt` first). */
+  code?: CodeKind;
+  /** Node.js (default) or Deno (built code only, with the service's own Deno permissions). */
+  runtime?: Runtime;
 }
 
 const REPOSITORY_ROOT = new URL('../../../', import.meta.url).pathname;
@@ -37,15 +42,14 @@ const MAX_OUTPUT = 2_000_000;
 const PROBE_INTERVAL_MS = 50;
 
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--conditions=@idp/source', '--import', 'tsx', options.entry],
-    {
-      env: { ...process.env, ...options.env },
-      cwd: options.cwd ?? REPOSITORY_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const env = { ...process.env, ...options.env };
+  const cwd = options.cwd ?? REPOSITORY_ROOT;
+  const { command, args } = await processCommand(options.entry, { ...options, env, cwd });
+  const child: ChildProcess = spawn(command, args, {
+    env,
+    cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   track(child);
   let output = '';
   let closed = false;
