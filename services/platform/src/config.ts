@@ -19,6 +19,8 @@ export const PlatformEnv = Type.Object({
   IDP_HEALTH_CHECK_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 30_000 }),
   /** Share of simulated health checks that fail (0 never, 1 always); tests set it. */
   IDP_HEALTH_CHECK_FAILURE_RATE: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
+  /** Callers of this tenant with `metrics:read` tenant-wide see every instance's id and load on /status. */
+  IDP_STATUS_OPERATOR_TENANT: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
 export type PlatformEnv = Static<typeof PlatformEnv>;
 

@@ -8,7 +8,7 @@ import type { EventStore } from './event-store.js';
 import type { Projection } from './projection/projection.js';
 import type { ReadBarrier } from './projection/read-barrier.js';
 import type { PublicEvents } from './public-events.js';
-import type { QuotaLookup } from './quotas.js';
+import type { QuotaLookup } from './quota-lookup.js';
 
 export interface RunnerHealth {
   running: boolean;

@@ -3,6 +3,7 @@
 import { ApiError } from '@idp/contracts';
 import { encodeJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
+import { Attr, withSpan } from '@idp/tracing';
 import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { aggregateSubject, type StoredEvent } from './aggregates/stored-event.js';
 
@@ -34,9 +35,22 @@ export class EventStore {
    * server) are retried with the same expectation, so an append whose ack was lost comes back as a
    * WrongSequenceError and the caller re-reads: it never lands twice.
    */
-  async append(event: StoredEvent<string, unknown>, expectedSeq: number): Promise<number> {
+  append(event: StoredEvent<string, unknown>, expectedSeq: number): Promise<number> {
     const subject = aggregateSubject(event.tenant_id, event.aggregate, event.id);
-    const data = encodeJson(event);
+    const attributes = {
+      [Attr.eventType]: event.type,
+      [Attr.tenant]: event.tenant_id,
+      [Attr.messagingDestination]: subject,
+      [Attr.expectedSeq]: expectedSeq,
+    };
+    return withSpan('event-store append', { kind: 'producer', attributes }, async (span) => {
+      const seq = await this.publishWithRetries(subject, encodeJson(event), expectedSeq);
+      span.setAttributes({ [Attr.streamSeq]: seq });
+      return seq;
+    });
+  }
+
+  private async publishWithRetries(subject: string, data: Uint8Array, expectedSeq: number): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       try {
         const ack = await this.js.publish(subject, data, {

@@ -11,7 +11,7 @@ import {
 } from '@idp/contracts';
 import type { AggregateType } from './aggregates/stored-event.js';
 import type { Deps } from './deps.js';
-import { isWrongSequence } from './event-store.js';
+import { isWrongSequence, sleep } from './event-store.js';
 
 export type Handler = (req: RpcRequest, deps: Deps) => Promise<RpcSuccess>;
 
@@ -73,20 +73,40 @@ export function found<T>(value: T | undefined, what: string, id: string): T {
   return value;
 }
 
+/** How hard a command keeps trying when its appends lose races. */
+export interface CatchUpPolicy {
+  attempts: number;
+  /** Longest random pause before the next attempt: spreads many racers so rounds are not all collisions. */
+  maxPauseMs: number;
+  /** The 409's message once the attempts are used up. */
+  giveUp: string;
+}
+
+/** Edits of one object: a few lost races mean someone else is editing it right now. */
+const EDIT_POLICY: CatchUpPolicy = {
+  attempts: COMMAND_RETRIES,
+  maxPauseMs: 0,
+  giveUp: 'The object is being modified concurrently; retry the request',
+};
+
 /**
  * Runs a command against a caught-up read model; when its append loses a race (another write landed
  * on the aggregate first) it catches up and runs the whole command again, a bounded number of times.
  */
-export async function withCatchUp<T>(deps: Deps, command: () => Promise<T>): Promise<T> {
+export async function withCatchUp<T>(
+  deps: Deps,
+  command: () => Promise<T>,
+  policy: CatchUpPolicy = EDIT_POLICY,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     await deps.barrier.wait();
     try {
       return await command();
     } catch (error) {
       if (!isWrongSequence(error)) throw error;
-      if (attempt >= COMMAND_RETRIES)
-        throw conflict('The object is being modified concurrently; retry the request');
+      if (attempt >= policy.attempts) throw conflict(policy.giveUp);
       deps.logger.debug({ attempt }, 'append lost a race, catching up and retrying');
+      if (policy.maxPauseMs > 0) await sleep(Math.random() * policy.maxPauseMs);
     }
   }
 }

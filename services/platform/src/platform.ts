@@ -5,18 +5,21 @@ import { Streams } from '@idp/contracts';
 import { assertStreamsExist, connectNats, natsAuthFromEnv } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
+import { Registry, stopTakingRequests } from '@idp/service-kit';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { ChangeAnnouncingEventStore } from './change-feed.js';
 import { type PlatformEnv, readPlatformEnv } from './config.js';
 import type { Deps } from './deps.js';
-import { EventStore, sleep } from './event-store.js';
+import { sleep } from './event-store.js';
 import { HealthMonitor } from './health/monitor.js';
+import { createPlatformMetrics } from './metrics.js';
 import type { RunnerHooks } from './operations/run-context.js';
 import { OperationRunner } from './operations/runner.js';
 import { Projection } from './projection/projection.js';
 import { ReadBarrier } from './projection/read-barrier.js';
 import { PublicEvents } from './public-events.js';
-import { NO_QUOTAS, type QuotaLookup } from './quotas.js';
+import { NO_QUOTAS, type QuotaLookup } from './quota-lookup.js';
 import { servePlatform } from './server.js';
 
 export interface StartPlatformOptions {
@@ -29,6 +32,8 @@ export interface StartPlatformOptions {
   roles?: RoleCatalogue;
   /** Per-tenant quotas; none when absent. */
   quotas?: QuotaLookup;
+  /** Where the platform's own metrics go (the probe port's registry); a throwaway one without. */
+  registry?: Registry;
 }
 
 export interface PlatformHandle {
@@ -64,7 +69,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     nc,
     js,
     jsm,
-    store: new EventStore(js, logger, () => nc.isClosed()),
+    store: new ChangeAnnouncingEventStore(js, logger, nc),
     projection,
     barrier: new ReadBarrier(jsm, projection, env.IDP_READ_BARRIER_TIMEOUT_MS),
     events: new PublicEvents(js, logger),
@@ -74,8 +79,9 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     quotas: options.quotas ?? NO_QUOTAS,
     runnerHealth: () => runner?.health() ?? { running: false, active: 0, completed: 0, last_error: null },
   };
+  createPlatformMetrics(options.registry ?? new Registry(), () => projection.model).countAppends(deps.store);
   await catchUp(deps);
-  const subscription = servePlatform(deps);
+  servePlatform(deps);
   runner = new OperationRunner(deps, env.IDP_INSTANCE_ID, options.hooks);
   await runner.start();
   const active = runner;
@@ -85,7 +91,9 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     deps,
     nc,
     async stop() {
-      subscription.unsubscribe();
+      // Leave the queue group and answer the requests already here (they may append events), then
+      // hand running operations back (runner.ts) before the projection they read from stops.
+      await stopTakingRequests(nc, env.IDP_SHUTDOWN_TIMEOUT_MS);
       await health.stop();
       await active.stop();
       await projection.stop();

@@ -1,12 +1,19 @@
 // Publishes public events (design.md §5) to the events stream. Best effort: the event store is the
-// truth, so a failed publish is logged, never allowed to fail the command that caused it. The two
-// exceptions carry a message id, so the stream keeps one copy however many times they are sent:
-// an operation's end notification (which must not be lost, so its failure is thrown) and a health
-// check (which every instance may send for the same interval).
+// truth, so a failed publish is logged, never allowed to fail the command that caused it. Every event
+// carries a message id, so the stream keeps one copy however many times it is sent: an event whose
+// acknowledgement was lost (a stream leader moving) is sent again a few times rather than dropped.
+// An operation's end notification must not be lost, so its failure is thrown; a health check's id
+// names the resource and interval, since every instance may send it.
 import { EventSubjects, type PublishedEvent } from '@idp/contracts';
 import { encodeJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
+import { traceHeaders } from '@idp/tracing';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import { newId } from './ids.js';
+
+/** Sends of one best-effort event (each bounded by the publish timeout), and the pause between them. */
+const BEST_EFFORT_SENDS = 3;
+const RESEND_PAUSE_MS = 1_000;
 
 export class PublicEvents {
   constructor(
@@ -64,10 +71,19 @@ export class PublicEvents {
   }
 
   private async publish(subject: string, event: string, data: Record<string, unknown>): Promise<void> {
-    try {
-      await this.send(subject, event, data);
-    } catch (error) {
-      this.logger.warn({ err: error, subject, event }, 'could not publish a public event');
+    const msgId = newId('evt');
+    const timestamp = new Date().toISOString();
+    for (let send = 1; ; send++) {
+      try {
+        await this.send(subject, event, data, msgId, timestamp);
+        return;
+      } catch (error) {
+        if (send >= BEST_EFFORT_SENDS) {
+          this.logger.warn({ err: error, subject, event, sends: send }, 'could not publish a public event');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, RESEND_PAUSE_MS * send));
+      }
     }
   }
 
@@ -76,8 +92,12 @@ export class PublicEvents {
     event: string,
     data: Record<string, unknown>,
     msgID?: string,
+    timestamp = new Date().toISOString(),
   ): Promise<PubAck> {
-    const body: PublishedEvent = { event, data, timestamp: new Date().toISOString() };
-    return this.js.publish(subject, encodeJson(body), { timeout: 5000, ...(msgID && { msgID }) });
+    // A resend must be the same message, or the stream's duplicate window would not know it.
+    const body: PublishedEvent = { event, data, timestamp };
+    // The publishing step's trace context rides along, so realtime's delivery continues the trace.
+    const headers = traceHeaders();
+    return this.js.publish(subject, encodeJson(body), { timeout: 5000, headers, ...(msgID && { msgID }) });
   }
 }

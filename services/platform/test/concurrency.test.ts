@@ -1,5 +1,6 @@
 // Two platform instances on one server: name uniqueness under racing creates, and reads that see
-// writes made through the other instance.
+// writes made through the other instance. Teams, resources and quotas under racing creates:
+// exact-names.test.ts and exact-quotas.test.ts.
 
 import { type NatsServerHandle, startNatsServer } from '@idp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,7 @@ describe('two instances', () => {
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost.map((r) => r.reason.code)).toEqual(Array(15).fill('CONFLICT'));
+    for (const r of lost) expect(r.reason.details).toEqual({ field: 'name', name: 'contested' });
     const apps = await client.data<{ name: string }[]>('applications.list');
     expect(apps.filter((a) => a.name === 'contested')).toHaveLength(1);
   });

@@ -1,59 +1,36 @@
 // The resource health monitor: provisioned resources get a health event per interval on their
 // `resource:<id>:health` topic, and several instances still store one per resource and interval.
 import { EventSubjects, HealthCheckData } from '@idp/contracts';
-import { type NatsServerHandle, startNatsServer } from '@idp/testing';
 import { Compile } from 'typebox/compile';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlatformEnv } from '../src/config.js';
 import { simulateCheck } from '../src/health/check.js';
-import type { PlatformHandle } from '../src/platform.js';
-import {
-  type Loose,
-  readPublicEvents,
-  startTestPlatform,
-  TestClient,
-  waitForOperation,
-  waitUntil,
-} from '../src/test-support/harness.js';
+import { type Loose, readPublicEvents, waitForOperation, waitUntil } from '../src/test-support/harness.js';
+import { platformPerTest } from './platform-per-test.js';
 
 const INTERVAL = 250;
 const valid = Compile(HealthCheckData);
 
-let nats: NatsServerHandle;
-let client: TestClient;
-const platforms: PlatformHandle[] = [];
-
-beforeEach(async () => {
-  nats = await startNatsServer();
-  client = await TestClient.connect(nats);
-});
-
-afterEach(async () => {
-  await client?.close();
-  for (const p of platforms.splice(0)) await p.stop().catch(() => undefined);
-  await nats?.cleanup();
-});
+const world = platformPerTest();
 
 async function start(env: Partial<PlatformEnv>) {
-  const p = await startTestPlatform(nats, { env });
-  platforms.push(p);
-  return p;
+  return world.start({ env });
 }
 
 /** A database, provisioned (ready) before the monitor is asked about it. */
 async function provisionedDatabase(name: string): Promise<string> {
-  const team = await client.data('teams.create', { body: { name: `team-${name}` } });
-  const accepted = await client.data('resources.create', {
+  const team = await world.client.data('teams.create', { body: { name: `team-${name}` } });
+  const accepted = await world.client.data('resources.create', {
     params: { type: 'databases' },
     body: { name, team_id: team.id, spec: { engine: 'postgres', size: 's', storage_gb: 10 } },
   });
-  const op = await waitForOperation(client, accepted.operation_id);
+  const op = await waitForOperation(world.client, accepted.operation_id);
   expect(op.status).toBe('succeeded');
   return op.target.id;
 }
 
 const monitorEvents = async (resourceId: string) =>
-  (await readPublicEvents(client.nc, EventSubjects.resource('t1', resourceId, 'health'))).filter((e) =>
+  (await readPublicEvents(world.client.nc, EventSubjects.resource('t1', resourceId, 'health'))).filter((e) =>
     e.msgId?.startsWith('health:'),
   );
 

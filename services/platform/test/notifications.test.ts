@@ -1,55 +1,37 @@
 // `user:notifications`: the initiator of an operation hears, exactly once, that it ended — also when
 // the instance finishing it dies between sending the notice and recording the end.
 import { EventSubjects, OperationNotificationData } from '@idp/contracts';
-import { type NatsServerHandle, startNatsServer } from '@idp/testing';
 import { Compile } from 'typebox/compile';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PlatformEnv } from '../src/config.js';
 import { notificationMsgId } from '../src/operations/notify.js';
-import type { PlatformHandle } from '../src/platform.js';
 import {
   principal,
   readPublicEvents,
   seedApp,
-  startTestPlatform,
-  TestClient,
   waitForOperation,
   waitUntil,
 } from '../src/test-support/harness.js';
+import { platformPerTest } from './platform-per-test.js';
 
 const valid = Compile(OperationNotificationData);
 
-let nats: NatsServerHandle;
-let client: TestClient;
-const platforms: PlatformHandle[] = [];
-
-beforeEach(async () => {
-  nats = await startNatsServer();
-  client = await TestClient.connect(nats);
-});
-
-afterEach(async () => {
-  await client?.close();
-  for (const p of platforms.splice(0)) await p.stop().catch(() => undefined);
-  await nats?.cleanup();
-});
+const world = platformPerTest();
 
 async function start(env: Partial<PlatformEnv> = {}) {
-  const p = await startTestPlatform(nats, { env });
-  platforms.push(p);
-  return p;
+  return world.start({ env });
 }
 
 const notificationsOf = (sub: string) =>
-  readPublicEvents(client.nc, EventSubjects.userNotifications('t1', sub));
+  readPublicEvents(world.client.nc, EventSubjects.userNotifications('t1', sub));
 
 describe('operation end notifications', () => {
   it('tell the initiator once that a deploy succeeded, and nobody else', async () => {
     await start();
-    const { app } = await seedApp(client, 'notified');
-    const bob = client.as(principal('t1', 'bob'));
+    const { app } = await seedApp(world.client, 'notified');
+    const bob = world.client.as(principal('t1', 'bob'));
     const { operation_id } = await bob.data('applications.deploy', { params: { id: app.id }, body: {} });
-    await waitForOperation(client, operation_id);
+    await waitForOperation(world.client, operation_id);
     const notes = await waitUntil(async () => {
       const n = await notificationsOf('bob');
       return n.length > 0 && n;
@@ -66,10 +48,13 @@ describe('operation end notifications', () => {
 
   it('tell the initiator once that a deploy was cancelled', async () => {
     await start({ IDP_OPERATION_STAGE_MS: 1000 });
-    const { app } = await seedApp(client, 'cancelled');
-    const { operation_id } = await client.data('applications.deploy', { params: { id: app.id }, body: {} });
-    await client.call('operations.cancel', { params: { id: operation_id }, body: {} });
-    expect((await waitForOperation(client, operation_id)).status).toBe('cancelled');
+    const { app } = await seedApp(world.client, 'cancelled');
+    const { operation_id } = await world.client.data('applications.deploy', {
+      params: { id: app.id },
+      body: {},
+    });
+    await world.client.call('operations.cancel', { params: { id: operation_id }, body: {} });
+    expect((await waitForOperation(world.client, operation_id)).status).toBe('cancelled');
     const notes = await waitUntil(async () => {
       const n = await notificationsOf('alice');
       return n.length > 0 && n;
@@ -95,11 +80,14 @@ describe('operation end notifications', () => {
       }
       return append(event, expectedSeq);
     };
-    const { app } = await seedApp(client, 'crashy');
-    const { operation_id } = await client.data('applications.deploy', { params: { id: app.id }, body: {} });
+    const { app } = await seedApp(world.client, 'crashy');
+    const { operation_id } = await world.client.data('applications.deploy', {
+      params: { id: app.id },
+      body: {},
+    });
     await waitUntil(async () => crashed, 15_000, 'the crash');
     await start();
-    const op = await waitForOperation(client, operation_id, 20_000);
+    const op = await waitForOperation(world.client, operation_id, 20_000);
     expect(op).toMatchObject({ status: 'succeeded', attempts: 2 });
     // Give a stray duplicate the time to land before counting.
     await new Promise((r) => setTimeout(r, 300));
@@ -111,12 +99,12 @@ describe('operation end notifications', () => {
 
   it('tell the initiator that a resource was created', async () => {
     await start();
-    const team = await client.data('teams.create', { body: { name: 'team-res' } });
-    const accepted = await client.data('resources.create', {
+    const team = await world.client.data('teams.create', { body: { name: 'team-res' } });
+    const accepted = await world.client.data('resources.create', {
       params: { type: 'caches' },
       body: { name: 'sessions', team_id: team.id, spec: { engine: 'redis', size: 's' } },
     });
-    const op = await waitForOperation(client, accepted.operation_id);
+    const op = await waitForOperation(world.client, accepted.operation_id);
     const notes = await waitUntil(async () => {
       const n = await notificationsOf('alice');
       return n.length > 0 && n;
@@ -132,7 +120,7 @@ describe('operation end notifications', () => {
   });
 
   it('tell the initiator once that an operation failed', async () => {
-    const p = await startTestPlatform(nats, {
+    await world.start({
       env: { IDP_OPERATION_MAX_ATTEMPTS: 1 },
       hooks: {
         beforeStage: () => {
@@ -140,10 +128,12 @@ describe('operation end notifications', () => {
         },
       },
     });
-    platforms.push(p);
-    const { app } = await seedApp(client, 'doomed');
-    const { operation_id } = await client.data('applications.deploy', { params: { id: app.id }, body: {} });
-    expect((await waitForOperation(client, operation_id)).status).toBe('failed');
+    const { app } = await seedApp(world.client, 'doomed');
+    const { operation_id } = await world.client.data('applications.deploy', {
+      params: { id: app.id },
+      body: {},
+    });
+    expect((await waitForOperation(world.client, operation_id)).status).toBe('failed');
     const notes = await waitUntil(async () => {
       const n = await notificationsOf('alice');
       return n.length > 0 && n;

@@ -4,6 +4,10 @@ import { EventStoreSubjects } from '@idp/contracts';
 export const AggregateTypes = {
   application: 'application',
   appName: 'app_name',
+  resourceName: 'resource_name',
+  teamName: 'team_name',
+  /** One per (tenant, counted kind): the quota reservations of creates in flight. */
+  quota: 'quota',
   team: 'team',
   resource: 'resource',
   operation: 'operation',

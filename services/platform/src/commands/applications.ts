@@ -1,4 +1,5 @@
-// Application commands: create (with a per-tenant name claim), update, delete, set desired state.
+// Application commands: create (the name unique in the tenant, within the quota), update, delete,
+// set desired state.
 import {
   ApiError,
   type CreateApplicationBody,
@@ -9,7 +10,6 @@ import {
 } from '@idp/contracts';
 import { assertTeamAccess } from '../access.js';
 import { toApplication } from '../aggregates/application.js';
-import { isNameHeld } from '../aggregates/name-claim.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import type { Deps } from '../deps.js';
 import {
@@ -26,6 +26,8 @@ import {
 } from '../handler-kit.js';
 import { IdPrefixes, newId } from '../ids.js';
 import { assertQuota } from '../quotas.js';
+import { appendCreated, createExclusively } from './exclusive-create.js';
+import { releaseName } from './name-claims.js';
 
 /** The team must exist in the caller's tenant and the caller's roles must cover it. */
 export function requireTeam(deps: Deps, req: RpcRequest, teamId: string): void {
@@ -46,34 +48,21 @@ export function loadApp(deps: Deps, req: RpcRequest, id = param(req, 'id')) {
 
 export const createApplication: Handler = async (req, deps) => {
   const input = body<CreateApplicationBody>(req);
-  const tenant = tenantOf(req);
   const appId = newId(IdPrefixes.application);
-  const seq = await withCatchUp(deps, async () => {
-    requireTeam(deps, req, input.team_id);
-    assertQuota(req, deps, 'applications');
-    const model = deps.projection.model;
-    const claim = model.names.get(tenant, input.name);
-    if (isNameHeld(claim?.state, appId, model.appPresence(tenant))) {
-      throw conflict(`An application named '${input.name}' already exists`, {
-        field: 'name',
-        name: input.name,
-      });
-    }
-    if (claim?.state.application_id !== appId) {
-      await deps.store.append(
-        makeEvent(ref(req, AggregateTypes.appName, input.name), 'name.claimed', { application_id: appId }),
-        claim?.seq ?? 0,
-      );
-    }
-    const existing = model.applications.get(tenant, appId);
-    if (existing) return existing.seq; // our create landed but its ack was lost
-    const created = makeEvent(ref(req, AggregateTypes.application, appId), 'application.created', {
-      team_id: input.team_id,
-      name: input.name,
-      description: input.description ?? '',
-      desired_state: input.desired_state ?? null,
-    });
-    return deps.store.append(created, 0);
+  const created = makeEvent(ref(req, AggregateTypes.application, appId), 'application.created', {
+    team_id: input.team_id,
+    name: input.name,
+    description: input.description ?? '',
+    desired_state: input.desired_state ?? null,
+  });
+  const seq = await createExclusively(deps, req, {
+    object: { kind: 'application', id: appId, name: input.name },
+    validate: () => {
+      requireTeam(deps, req, input.team_id);
+      assertQuota(req, deps, 'applications');
+    },
+    store: () =>
+      appendCreated(deps, created, () => deps.projection.model.applications.get(tenantOf(req), appId)),
   });
   await caughtUp(deps, seq);
   const app = loadApp(deps, req, appId);
@@ -116,25 +105,9 @@ export const deleteApplication: Handler = async (req, deps) => {
     );
     return app.state.name;
   });
-  await releaseName(deps, req, name, id);
+  await releaseName(deps, req, { kind: 'application', id, name });
   return ok({ id, deleted: true });
 };
-
-/** Frees the name for reuse; if this fails the claim still lapses because its application is deleted. */
-async function releaseName(deps: Deps, req: RpcRequest, name: string, appId: string): Promise<void> {
-  try {
-    await withCatchUp(deps, async () => {
-      const claim = deps.projection.model.names.get(tenantOf(req), name);
-      if (claim?.state.application_id !== appId) return;
-      await deps.store.append(
-        makeEvent(ref(req, AggregateTypes.appName, name), 'name.released', { application_id: appId }),
-        claim.seq,
-      );
-    });
-  } catch (error) {
-    deps.logger.warn({ err: error, name }, 'could not release an application name claim');
-  }
-}
 
 export const putDesiredState: Handler = async (req, deps) => {
   const desired = body<DesiredState>(req);

@@ -31,6 +31,7 @@ import { newId } from '../ids.js';
 import { assertQuota, assertResourceTier } from '../quotas.js';
 import { assertTier } from '../tier-rules.js';
 import { requireTeam } from './applications.js';
+import { appendCreated, createExclusively } from './exclusive-create.js';
 import { abandonOperation, accepted, type CreatedOperation, createOperation } from './start-operation.js';
 
 export function resourceTypeOf(req: RpcRequest) {
@@ -82,21 +83,45 @@ export const createResource: Handler = async (req, deps) => {
   const def = resourceTypeOf(req);
   const input = body<CreateResourceBody>(req);
   const tier = input.tier ?? 'free';
-  await deps.barrier.wait();
-  requireTeam(deps, req, input.team_id);
-  assertQuota(req, deps, 'resources');
-  assertResourceTier(req, deps, tier);
-  assertTier(def.type, tier, input.spec);
-  checkReferences(deps, req, def.type, input.spec);
   const id = newId(def.idPrefix);
+  const op = await createExclusively(deps, req, {
+    object: { kind: 'resource', id, name: input.name },
+    validate: () => {
+      requireTeam(deps, req, input.team_id);
+      assertQuota(req, deps, 'resources');
+      assertResourceTier(req, deps, tier);
+      assertTier(def.type, tier, input.spec);
+      checkReferences(deps, req, def.type, input.spec);
+    },
+    store: () => recordResource(deps, req, { id, type: def.type, tier, input }),
+  });
+  await deps.events.resource(tenantOf(req), id, 'status', PlatformEvents.statusChanged, {
+    resource_id: id,
+    status: 'provisioning',
+    previous_status: 'none',
+    details: { operation_id: op.id, resource_type: def.type },
+  });
+  return accepted(op, `Creating ${def.type} '${input.name}'...`);
+};
+
+interface NewResource {
+  id: string;
+  type: ResourceType;
+  tier: Resource['tier'];
+  input: CreateResourceBody;
+}
+
+/** Starts the create operation and stores the resource pointing at it. */
+async function recordResource(deps: Deps, req: RpcRequest, resource: NewResource): Promise<CreatedOperation> {
+  const { id, type, tier, input } = resource;
   const op = await createOperation(deps, req, {
     kind: 'resource_create',
     target: { type: 'resource', id },
     team_id: input.team_id,
-    params: { resource_type: def.type, name: input.name },
+    params: { resource_type: type, name: input.name },
   });
   const event = makeEvent(ref(req, AggregateTypes.resource, id), 'resource.created', {
-    type: def.type,
+    type,
     team_id: input.team_id,
     name: input.name,
     description: input.description ?? '',
@@ -106,19 +131,13 @@ export const createResource: Handler = async (req, deps) => {
     operation_id: op.id,
   });
   try {
-    await deps.store.append(event, 0);
+    await appendCreated(deps, event, () => deps.projection.model.resources.get(tenantOf(req), id));
   } catch (error) {
     await abandonOperation(deps, req, op, 'The resource could not be recorded');
     throw error;
   }
-  await deps.events.resource(tenantOf(req), id, 'status', PlatformEvents.statusChanged, {
-    resource_id: id,
-    status: 'provisioning',
-    previous_status: 'none',
-    details: { operation_id: op.id, resource_type: def.type },
-  });
-  return accepted(op, `Creating ${def.type} '${input.name}'...`);
-};
+  return op;
+}
 
 function assertIdle(resource: Resource): void {
   if (resource.active_operation_id) {

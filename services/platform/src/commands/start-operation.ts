@@ -8,6 +8,7 @@ import {
   type RpcRequest,
 } from '@idp/contracts';
 import { encodeJson } from '@idp/nats';
+import { traceHeaders } from '@idp/tracing';
 import type { OperationTarget } from '../aggregates/operation.js';
 import { AggregateTypes, makeEvent } from '../aggregates/stored-event.js';
 import type { Deps } from '../deps.js';
@@ -43,7 +44,8 @@ export async function createOperation(
   const id = newId(IdPrefixes.operation);
   const item: WorkItem = { operation_id: id, tenant_id: req.principal.tenant_id };
   await deps.js
-    .publish(OPERATIONS_WORK_SUBJECT, encodeJson(item), { msgID: id, timeout: 5000 })
+    // The request's trace context rides along, so the run (runner.ts) continues its trace.
+    .publish(OPERATIONS_WORK_SUBJECT, encodeJson(item), { msgID: id, timeout: 5000, headers: traceHeaders() })
     .catch((error) => {
       // The work queue at its size limit refuses new work: a clear 503, not an internal error.
       if (isStreamFull(error)) {

@@ -1,4 +1,5 @@
-// Team commands: create (the caller becomes owner) and add a member.
+// Team commands: create (the caller becomes owner; the name is unique in the tenant and the team counts
+// against its quota) and add a member.
 import {
   type AddTeamMemberBody,
   ApiError,
@@ -21,19 +22,22 @@ import {
 } from '../handler-kit.js';
 import { IdPrefixes, newId } from '../ids.js';
 import { assertQuota } from '../quotas.js';
+import { appendCreated, createExclusively } from './exclusive-create.js';
 
 export const DEFAULT_MEMBER_ROLE = 'member';
 
 export const createTeam: Handler = async (req, deps) => {
   const input = body<CreateTeamBody>(req);
-  await deps.barrier.wait();
-  assertQuota(req, deps, 'teams');
   const id = newId(IdPrefixes.team);
-  const event = makeEvent(ref(req, AggregateTypes.team, id), 'team.created', {
+  const created = makeEvent(ref(req, AggregateTypes.team, id), 'team.created', {
     name: input.name,
     description: input.description ?? '',
   });
-  const seq = await deps.store.append(event, 0);
+  const seq = await createExclusively(deps, req, {
+    object: { kind: 'team', id, name: input.name },
+    validate: () => assertQuota(req, deps, 'teams'),
+    store: () => appendCreated(deps, created, () => deps.projection.model.teams.get(tenantOf(req), id)),
+  });
   await caughtUp(deps, seq);
   const team = found(deps.projection.model.teams.get(tenantOf(req), id), 'team', id);
   return ok(team.state, { status: 201, etag: team.state.version });

@@ -18,6 +18,8 @@ export interface RunContext {
   attempt: number;
   instance: string;
   heartbeat: () => void;
+  /** Whether NATS was away at any time since `since` (epoch ms): a failure then is not the run's. */
+  natsAway: (since: number) => boolean;
   stopped: () => boolean;
   hooks: RunnerHooks;
 }
@@ -27,9 +29,13 @@ export class RunCrashedError extends Error {
   override readonly name = 'RunCrashedError';
 }
 
-/** Thrown when the instance stops mid-run: the work item is left for another runner. */
+/** Thrown when the instance stops mid-run: the work item is handed back (hand-back.ts) with its attempt. */
 export class RunnerStoppedError extends Error {
   override readonly name = 'RunnerStoppedError';
+
+  constructor(readonly attempt: number) {
+    super('runner stopped');
+  }
 }
 
 export const runnerId = (ctx: RunContext) => `runner:${ctx.instance}`;

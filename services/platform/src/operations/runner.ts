@@ -1,8 +1,12 @@
 // Pulls operation work items from the shared work-queue consumer and runs them. The item stays in
-// the queue until its operation reached an end state; a runner that dies stops calling working(),
-// so after ack_wait another instance receives it and resumes the operation.
+// the queue until its operation reached an end state; a runner that dies stops renewing its lease
+// (work-lease.ts), so after ack_wait another instance receives it and resumes the operation. A NATS
+// outage is not a death: the run waits it out and keeps its lease, a redelivery to the instance
+// already running the operation is adopted by that run, and right after an outage a redelivered item
+// is given to its owner to reclaim before anyone takes it over (which would cost an attempt).
 import { OPERATIONS_WORK_SUBJECT, Streams } from '@idp/contracts';
 import { decodeJson } from '@idp/nats';
+import { Attr, withSpan } from '@idp/tracing';
 import { AckPolicy, type Consumer, JetStreamApiError, type JsMsg } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { isTerminal } from '../aggregates/operation.js';
@@ -10,19 +14,32 @@ import type { WorkItem } from '../commands/start-operation.js';
 import type { Deps, RunnerHealth } from '../deps.js';
 import { isWrongSequence, sleep } from '../event-store.js';
 import { executeOperation, type RunOutcome } from './execute.js';
-import { appendOp, currentOp, type RunContext, type RunnerHooks } from './run-context.js';
+import { handBack, handedBackAttempt } from './hand-back.js';
+import { NatsLink } from './nats-link.js';
+import { appendOp, currentOp, type RunContext, type RunnerHooks, RunnerStoppedError } from './run-context.js';
+import { WorkLease } from './work-lease.js';
 
 export const RUNNER_DURABLE = 'platform-runner';
 /** How often a work item may come back before its operation shows up (or attaches) in the event store. */
 const NOT_READY_REDELIVERIES = 10;
 const NOT_READY_DELAY_MS = 300;
 
-type Verdict = RunOutcome | 'later' | 'drop';
+/**
+ * After an outage, how many ack_waits a redelivered item's owner gets to renew its lease again before
+ * another instance takes the operation over: its renewals resume at once on reconnect.
+ */
+const OWNER_GRACE_ACK_WAITS = 2;
+
+/** `owner-grace`: someone else may still be running it; look again after ack_wait. */
+type Verdict = RunOutcome | 'later' | 'drop' | 'owner-grace';
 
 export class OperationRunner {
   private stopping = false;
   private killed = false;
   private readonly active = new Set<Promise<void>>();
+  /** Leases of the operations running here, by tenant/operation: a redelivery of one joins its run. */
+  private readonly leases = new Map<string, WorkLease>();
+  private readonly link: NatsLink;
   private loop?: Promise<void>;
   private completed = 0;
   private lastError: string | null = null;
@@ -31,7 +48,9 @@ export class OperationRunner {
     private readonly deps: Deps,
     private readonly instance: string,
     private readonly hooks: RunnerHooks = {},
-  ) {}
+  ) {
+    this.link = new NatsLink(deps.nc);
+  }
 
   health(): RunnerHealth {
     return {
@@ -44,6 +63,7 @@ export class OperationRunner {
 
   async start(): Promise<void> {
     const consumer = await this.ensureConsumer();
+    this.link.start();
     this.loop = this.pull(consumer);
   }
 
@@ -52,12 +72,14 @@ export class OperationRunner {
     this.stopping = true;
     await this.loop;
     await Promise.allSettled([...this.active]);
+    this.link.stop();
   }
 
   /** Abrupt (tests simulate a crash with it): stop everything without acking or nak-ing anything. */
   kill(): void {
     this.stopping = true;
     this.killed = true;
+    this.link.stop();
   }
 
   private async ensureConsumer(): Promise<Consumer> {
@@ -110,41 +132,75 @@ export class OperationRunner {
       tenant_id: item.tenant_id,
       delivery: msg.info.deliveryCount,
     });
-    const heartbeat = () => {
-      try {
-        if (!this.killed) msg.working();
-      } catch {
-        // disconnected: the next heartbeat tries again, and ack_wait covers the gap or hands over
-      }
-    };
+    const key = `${item.tenant_id}/${item.operation_id}`;
+    const held = this.leases.get(key);
+    if (held) {
+      held.adopt(msg);
+      log.debug('work item redelivered while this instance runs it: the run keeps it');
+      return;
+    }
+    const lease = new WorkLease(msg, this.renewEveryMs(), () => this.killed);
+    this.leases.set(key, lease);
+    lease.start();
+    const renewOnReconnect = this.link.onReconnect(() => lease.renew());
     try {
-      const verdict = await this.claimAndRun(item, msg, heartbeat);
-      if (this.killed) return;
-      if (verdict === 'done') msg.ack();
-      else if (verdict === 'later') msg.nak(NOT_READY_DELAY_MS);
-      else if (verdict === 'drop') msg.term('operation does not exist');
-      if (verdict === 'done') this.completed++;
+      const verdict = await this.traced(item, msg, () => this.claimAndRun(item, msg, lease));
+      this.settle(lease, verdict);
       log.debug({ verdict }, 'work item handled');
     } catch (error) {
       if (this.killed) return;
       this.lastError = error instanceof Error ? error.message : String(error);
+      if (error instanceof RunnerStoppedError && error.attempt > 0)
+        return await handBack(this.deps, msg, lease, error.attempt);
       if (!this.stopping) log.error({ err: error }, 'operation run failed; it will be retried');
-      try {
-        msg.nak(this.stopping ? 0 : Math.min(1000, this.deps.env.IDP_OPERATION_ACK_WAIT_MS));
-      } catch {
-        // connection gone: ack_wait hands it to another runner
-      }
+      lease.nak(this.stopping ? 0 : Math.min(1000, this.deps.env.IDP_OPERATION_ACK_WAIT_MS));
+    } finally {
+      renewOnReconnect();
+      lease.release();
+      this.leases.delete(key);
     }
   }
 
-  private async claimAndRun(item: WorkItem, msg: JsMsg, heartbeat: () => void): Promise<Verdict> {
+  private settle(lease: WorkLease, verdict: Verdict): void {
+    if (verdict === 'done') {
+      lease.ack();
+      this.completed++;
+    } else if (verdict === 'later') lease.nak(NOT_READY_DELAY_MS);
+    else if (verdict === 'owner-grace') lease.nak(this.deps.env.IDP_OPERATION_ACK_WAIT_MS);
+    else if (verdict === 'drop') lease.term('operation does not exist');
+  }
+
+  /** Well inside ack_wait, so one lost renewal does not hand the item out. */
+  private renewEveryMs(): number {
+    return Math.max(100, Math.floor(this.deps.env.IDP_OPERATION_ACK_WAIT_MS / 3));
+  }
+
+  /**
+   * The run continues the trace of the request that created the operation: its context travels in
+   * the work item's headers (start-operation.ts), so each delivery is a child of that request.
+   */
+  private traced(item: WorkItem, msg: JsMsg, run: () => Promise<Verdict>): Promise<Verdict> {
+    const attributes = {
+      [Attr.operationId]: item.operation_id,
+      [Attr.tenant]: item.tenant_id,
+      [Attr.delivery]: msg.info.deliveryCount,
+    };
+    return withSpan('operation run', { kind: 'consumer', parent: msg.headers, attributes }, async (span) => {
+      const verdict = await run();
+      span.setAttributes({ [Attr.operationVerdict]: verdict });
+      return verdict;
+    });
+  }
+
+  private async claimAndRun(item: WorkItem, msg: JsMsg, lease: WorkLease): Promise<Verdict> {
     const ctx: RunContext = {
       deps: this.deps,
       tenant: item.tenant_id,
       operationId: item.operation_id,
       attempt: 0,
       instance: this.instance,
-      heartbeat,
+      heartbeat: () => lease.renew(),
+      natsAway: (since) => this.link.disruptedSince(since),
       stopped: () => this.stopping,
       hooks: this.hooks,
     };
@@ -154,10 +210,13 @@ export class OperationRunner {
     if (!rec) return notReady ? 'later' : 'drop';
     if (isTerminal(rec.state.status)) return 'done';
     ctx.attempt = rec.state.attempts;
+    // Handed back by a stopping instance whose run has ended: resume its attempt rather than start one.
+    if (handedBackAttempt(msg) === rec.state.attempts) return executeOperation(ctx);
     if (rec.state.attempts === 0 && !this.attached(ctx)) {
       if (notReady) return 'later';
       return executeOperation(ctx, 'The operation was never attached to its target');
     }
+    if (rec.state.attempts > 0 && this.ownerMayReclaim(msg)) return 'owner-grace';
     const max = this.deps.env.IDP_OPERATION_MAX_ATTEMPTS;
     if (rec.state.attempts >= max)
       return executeOperation(ctx, `Operation failed after ${rec.state.attempts} attempts`);
@@ -172,6 +231,16 @@ export class OperationRunner {
     }
     ctx.attempt = rec.state.attempts + 1;
     return executeOperation(ctx);
+  }
+
+  /**
+   * A started operation handed out again shortly after NATS was away: its owner's renewals were lost in
+   * the outage rather than the owner being dead, most likely, and they resume on reconnect. Taking it
+   * over now would cost it an attempt, so the item goes back until the grace has passed.
+   */
+  private ownerMayReclaim(msg: JsMsg): boolean {
+    const grace = OWNER_GRACE_ACK_WAITS * this.deps.env.IDP_OPERATION_ACK_WAIT_MS;
+    return msg.info.redelivered && this.link.sinceLastDisruption() < grace;
   }
 
   private attached(ctx: RunContext): boolean {

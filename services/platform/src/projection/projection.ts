@@ -1,7 +1,7 @@
 // Keeps the read model current: an ordered consumer replays the whole event store from the start, then
 // follows it live. Readers wait on `waitFor(seq)` to see everything up to a stream sequence.
 import { ApiError, Streams } from '@idp/contracts';
-import { decodeJson } from '@idp/nats';
+import { decodeJson, PULL_EXPIRES_MS } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import { type ConsumerMessages, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import type { StoredEvent } from '../aggregates/stored-event.js';
@@ -34,7 +34,7 @@ export class Projection {
     const consumer = await this.js.consumers.get(Streams.eventStore.name, {
       deliver_policy: DeliverPolicy.All,
     });
-    this.messages = await consumer.consume({ max_messages: 1000 });
+    this.messages = await consumer.consume({ max_messages: 1000, expires: PULL_EXPIRES_MS });
     const messages = this.messages;
     this.loop = (async () => {
       for await (const msg of messages) this.applyMessage(msg.seq, msg.data);

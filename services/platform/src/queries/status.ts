@@ -1,10 +1,19 @@
 // Platform health, one application's health, and the tenant's platform metrics, each limited to what
 // the caller may see.
-import { type ApplicationHealth, type PlatformMetrics, type PlatformStatus, Streams } from '@idp/contracts';
+import {
+  type ApplicationHealth,
+  type PlatformMetrics,
+  type PlatformStatus,
+  type RpcRequest,
+  Streams,
+} from '@idp/contracts';
 import { teamAllows } from '../access.js';
 import { loadApp } from '../commands/applications.js';
+import type { Deps } from '../deps.js';
 import { diffStates } from '../diff.js';
 import { type Handler, ok, tenantOf } from '../handler-kit.js';
+import { serviceDirectory } from './service-directory.js';
+import { isPlatformOperator, servicesView } from './service-view.js';
 
 type Health = PlatformStatus['status'];
 const WORST: Health[] = ['unhealthy', 'degraded', 'healthy'];
@@ -12,11 +21,25 @@ const LAG_DEGRADED = 1000;
 
 /**
  * Health of the platform as one tenant may see it: each component's state, and counts of the caller's
- * tenant only. Platform-wide numbers (stream sequences, message counts, the projection's position) and
- * error texts (the runner's last error may be about another tenant's operation) stay in the logs and
- * on the probe port: any authenticated caller may read this route.
+ * tenant only, plus every service of the system as discovery finds it (service-view.ts says what a
+ * caller sees of those). Platform-wide numbers (stream sequences, message counts, the projection's
+ * position) and error texts (the runner's last error may be about another tenant's operation) stay in
+ * the logs and on the probe port: any authenticated caller may read this route.
  */
 export const platformStatus: Handler = async (req, deps) => {
+  const operator = isPlatformOperator(req, deps.roles, deps.env.IDP_STATUS_OPERATOR_TENANT);
+  const [components, found] = await Promise.all([
+    platformComponents(req, deps),
+    serviceDirectory(deps.nc, deps.logger).instances(),
+  ]);
+  // `status` stays the platform's own, as before `services` existed: monitors that read it keep working.
+  const status = WORST.find((h) => Object.values(components).some((c) => c.status === h)) ?? 'healthy';
+  const services = servicesView(found, operator);
+  const body: PlatformStatus = { status, components, services, checked_at: new Date().toISOString() };
+  return ok(body);
+};
+
+async function platformComponents(req: RpcRequest, deps: Deps): Promise<PlatformStatus['components']> {
   const components: PlatformStatus['components'] = {};
   let lastSeq: number | null = null;
   try {
@@ -35,10 +58,8 @@ export const platformStatus: Handler = async (req, deps) => {
     status: deps.runnerHealth().running ? 'healthy' : 'unhealthy',
     details: { active_operations: active },
   };
-  const status = WORST.find((h) => Object.values(components).some((c) => c.status === h)) ?? 'healthy';
-  const body: PlatformStatus = { status, components, checked_at: new Date().toISOString() };
-  return ok(body);
-};
+  return components;
+}
 
 export const applicationHealth: Handler = async (req, deps) => {
   await deps.barrier.wait();

@@ -21,7 +21,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { PlatformEnv } from '../config.js';
 import type { RunnerHooks } from '../operations/run-context.js';
 import { type PlatformHandle, startPlatform } from '../platform.js';
-import type { QuotaLookup } from '../quotas.js';
+import type { QuotaLookup } from '../quota-lookup.js';
 
 export const testLogger = (): Logger =>
   createLogger({ service: 'platform', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
