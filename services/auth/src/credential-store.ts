@@ -39,6 +39,10 @@ export class KvMirror<T> {
       throw new Error('credentials could not be loaded from JetStream KV within 15 s');
   }
 
+  get size(): number {
+    return this.values.size;
+  }
+
   get(key: string): T | undefined {
     return this.values.get(key);
   }

@@ -2,13 +2,21 @@
 import { assertSafeSecrets, loadGatewayConfig } from '@idp/config';
 import { connectNats, natsAuthFromEnv } from '@idp/nats';
 import { createLogger } from '@idp/observability';
-import { runService } from '@idp/service-kit';
+import {
+  readPackageVersion,
+  registerService,
+  runService,
+  startServiceMetrics,
+  stopTakingRequests,
+} from '@idp/service-kit';
+import { startTracing } from '@idp/tracing';
 import { readAuthEnv } from './config.js';
 import { encryptionKeyFromEnv } from './key-encryption.js';
 import { startAuthService } from './service.js';
 
 const env = readAuthEnv();
 const logger = createLogger({ service: 'auth', level: env.LOG_LEVEL });
+const tracing = await startTracing({ service: 'auth', instance: env.IDP_INSTANCE_ID, logger });
 
 await runService(
   async () => {
@@ -22,14 +30,32 @@ await runService(
       logger,
       ...natsAuthFromEnv(env, 'auth'),
     });
-    const service = await startAuthService(nc, env, config.roles, logger, config);
+    const metrics = startServiceMetrics({ service: 'auth', instance: env.IDP_INSTANCE_ID });
+    const service = await startAuthService(nc, env, config.roles, logger, config, metrics);
+    const discovery = await registerService(nc, {
+      name: 'auth',
+      version: readPackageVersion(new URL('../package.json', import.meta.url)),
+      description: "authentication and the principal's roles",
+      instance: env.IDP_INSTANCE_ID,
+    });
     return {
+      metrics,
       ready: () => !nc.isClosed(),
       stop: async () => {
+        // Discovery first: a stopping instance stops answering pings, so /status stops counting it.
+        await discovery.stop();
+        // Answer what already arrived before the timers stop and NATS drains (nats-drain.ts).
+        await stopTakingRequests(nc, env.IDP_SHUTDOWN_TIMEOUT_MS);
         service.stop();
         await nc.drain();
+        await tracing.shutdown();
       },
     };
   },
-  { logger, readyFields: () => ({ oidc: env.IDP_OIDC_ISSUER ?? null }), healthPort: env.IDP_HEALTH_PORT },
+  {
+    logger,
+    readyFields: () => ({ oidc: env.IDP_OIDC_ISSUER ?? null }),
+    healthPort: env.IDP_HEALTH_PORT,
+    shutdown: env,
+  },
 );

@@ -4,6 +4,7 @@ import { ControlSubjects, type RevocationNotice, type RouteDef, Routes, RpcSubje
 import { encodeJson, serveJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
+import { Registry } from '@idp/service-kit';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ApiKeys, type StoredApiKey } from './api-keys.js';
 import { createAuthenticator } from './authenticate.js';
@@ -14,6 +15,7 @@ import { ExpiryNotifier } from './expiry-notices.js';
 import { type GrantedCredential, type GrantorRights, Grantors } from './grantors.js';
 import { createJwtVerifier } from './jwt-verifier.js';
 import { encryptionKeyFromEnv, importEncryptionKey } from './key-encryption.js';
+import { createAuthMetrics } from './metrics.js';
 import { loadNatsCredentialIssuer, natsCredentialsRoute } from './nats-credentials.js';
 import { createOidcVerifier } from './oidc-verifier.js';
 import { type RevokedToken, ServiceAccounts, type StoredServiceAccount } from './service-accounts.js';
@@ -32,6 +34,8 @@ export async function startAuthService(
   roles: RoleCatalogue,
   logger: Logger,
   gateway?: Pick<GatewayConfig, 'oidc'>,
+  /** Where the service's own metrics go (the probe port's registry); a throwaway one without. */
+  registry: Registry = new Registry(),
 ) {
   const { oidc } = gateway ?? (await loadGatewayConfig(env.IDP_CONFIG));
   const encryption = encryptionKeyFromEnv(env);
@@ -101,7 +105,8 @@ export async function startAuthService(
     return principal;
   };
   const natsCredentials = natsCredentialsRoute(await loadNatsCredentialIssuer(env), serviceAccounts);
-  const authenticate = createAuthenticator(verifyBearer, (key) => apiKeys.authenticate(key));
+  const metrics = createAuthMetrics(registry, { mirroredCredentials: () => credentials.size });
+  const authenticate = metrics.counted(createAuthenticator(verifyBearer, (key) => apiKeys.authenticate(key)));
 
   const serve = (subject: string, handler: Parameters<typeof serveJson>[2]) =>
     serveJson(nc, subject, handler, { queue: AUTH_QUEUE, logger });
@@ -130,6 +135,9 @@ export async function startAuthService(
       ),
   ];
   expiryNotifier.start();
+  // The server knows our subscriptions once this round trip ends: a caller on another connection
+  // that starts right after us is answered, not told "no responders".
+  await nc.flush();
   return {
     expiryNotifier,
     stop: () => {

@@ -22,6 +22,8 @@ import { createBreakerSet } from '@idp/resilience';
 import type { NatsConnection } from '@nats-io/transport-node';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createAuthGate } from './auth-gate.js';
+import { createResponseCaching } from './cache/index.js';
+import { type ConsoleOptions, registerWebUi } from './console/index.js';
 import { errorEnvelope, requestIdFrom, validTraceparent } from './envelope.js';
 import { installErrorHandling, toApiError } from './error-handling.js';
 import { createReadinessCheck, type Readiness, readiness } from './health.js';
@@ -30,6 +32,7 @@ import { createEdgeMetrics, type EdgeMetrics } from './metrics.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { createRateLimitGate } from './rate-limit/index.js';
 import { createRouteHandler, type LocalHandler, type RouteDeps } from './route-handler.js';
+import { installHttpTracing } from './tracing-hook.js';
 
 export interface EdgeAppOptions {
   nc: NatsConnection;
@@ -42,6 +45,14 @@ export interface EdgeAppOptions {
   metrics?: EdgeMetrics;
   /** The (cached) readiness check; the probe port shows its details, this listener only `{ready}`. */
   readiness?: () => Promise<Readiness>;
+  /**
+   * True once the instance is shutting down (SIGTERM): `/readyz` answers 503 and every response says
+   * `Connection: close`, so balancers and pooled keep-alive clients move to other edges before the
+   * listener closes (design.md §10).
+   */
+  draining?: () => boolean;
+  /** Serve the web console at /console from these files (main.ts: IDP_CONSOLE_DIR); off without. */
+  console?: ConsoleOptions;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -76,11 +87,16 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     request.requestContext = traceparent ? { requestId: request.id, traceparent } : { requestId: request.id };
     reply.header('X-Request-Id', request.id);
   });
+  installHttpTracing(app);
   const rateLimit = createRateLimitGate({
     nc,
     rawConfig: (config as { rate_limits?: unknown }).rate_limits,
     logger,
     registry: metrics.registry,
+  });
+  // Before the rate limit, which may end the request: a refusal must also carry Connection: close.
+  app.addHook('onRequest', async (_request, reply) => {
+    if (options.draining?.()) reply.header('connection', 'close');
   });
   app.addHook('onRequest', rateLimit.onRequest);
   app.addHook('onClose', async () => rateLimit.close());
@@ -108,11 +124,21 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     await app.register(cors, {
       origin: any ? true : config.http.cors_origins,
       credentials: !any,
-      exposedHeaders: ['X-Request-Id', 'ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'ETag',
+        'Location',
+        'Retry-After',
+        'RateLimit',
+        'RateLimit-Policy',
+        'X-Cache-Status',
+      ],
       allowedHeaders: [
         'Authorization',
         'Content-Type',
         'If-Match',
+        'If-None-Match',
+        'Cache-Control',
         'X-Request-Id',
         'X-API-Key',
         'traceparent',
@@ -124,11 +150,12 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
   // Prometheus metrics, are on the probe port (IDP_HEALTH_PORT; design.md §3, §10).
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const { ready } = await checkReadiness();
+    const ready = !options.draining?.() && (await checkReadiness()).ready;
     return reply.code(ready ? 200 : 503).send({ ready });
   });
   const openapi = buildOpenApiDocument(API_VERSION);
   app.get(`${API_PREFIX}/openapi.json`, async () => openapi);
+  await registerWebUi(app, { apiPrefix: API_PREFIX, console: options.console, logger });
 
   const breakers = createBreakerSet({
     config: config.circuit_breakers,
@@ -136,16 +163,26 @@ export async function buildEdgeApp(options: EdgeAppOptions): Promise<FastifyInst
     registry: metrics.registry,
     metricPrefix: 'idp_edge',
   });
+  const caching = createResponseCaching({
+    nc,
+    config: config.response_cache,
+    logger,
+    registry: metrics.registry,
+  });
+  app.addHook('onClose', async () => caching.close());
   const deps: RouteDeps = {
     nc,
     authGate: createAuthGate(nc, {
       ttlMs: options.authCacheTtlMs,
       timeoutMs: config.http.backend_timeout_ms,
+      breaker: breakers.get('auth'),
+      onCacheLookup: metrics.authCacheLookup,
     }),
     roles: config.roles,
     backendTimeoutMs: config.http.backend_timeout_ms,
     rateLimit,
     breakers,
+    responses: caching.readThrough,
   };
   const localHandlers: Record<string, LocalHandler> = {
     'auth.jwks': async (_principal, _input) =>

@@ -10,12 +10,20 @@ import {
   RpcSubjects,
 } from '@idp/contracts';
 import { callRpc, decodeJson, type RequestContext } from '@idp/nats';
+import type { GroupBreaker } from '@idp/resilience';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export interface AuthGateOptions {
   ttlMs: number;
   timeoutMs: number;
   maxEntries?: number;
+  /**
+   * The `auth` group's breaker: with the auth service down, a request whose credential is not cached
+   * is refused at once (503 + Retry-After) instead of each one waiting for its own timeout.
+   */
+  breaker?: Pick<GroupBreaker, 'run'>;
+  /** Told of every cache lookup, for the edge's auth-cache hit ratio. */
+  onCacheLookup?: (result: 'hit' | 'miss' | 'expired') => void;
 }
 
 interface CacheEntry {
@@ -70,13 +78,16 @@ export function createAuthGate(nc: NatsConnection, options: AuthGateOptions) {
     const key = cacheKey(credential);
     const now = Date.now();
     const hit = cache.get(key);
-    if (hit && hit.expiresAt > now) return hit.principal;
+    if (hit && hit.expiresAt > now) {
+      options.onCacheLookup?.('hit');
+      return hit.principal;
+    }
+    options.onCacheLookup?.(hit ? 'expired' : 'miss');
     if (hit) cache.delete(key);
 
-    const reply = await callRpc(nc, RpcSubjects.authenticate, credential, {
-      timeoutMs: options.timeoutMs,
-      context,
-    });
+    const ask = () =>
+      callRpc(nc, RpcSubjects.authenticate, credential, { timeoutMs: options.timeoutMs, context });
+    const reply = await (options.breaker ? options.breaker.run(ask) : ask());
     const principal = reply.data as Principal;
     if (options.ttlMs > 0) remember(key, principal, now);
     return principal;

@@ -6,6 +6,7 @@ import { requestJson } from '@idp/nats';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 export const REQUIRED_SERVICES = ['auth', 'platform'] as const;
+const PINGS_PER_SERVICE = 3;
 
 export interface Readiness {
   ready: boolean;
@@ -18,10 +19,18 @@ export async function readiness(nc: NatsConnection, timeoutMs = 1_000): Promise<
   await Promise.all(
     REQUIRED_SERVICES.map(async (service) => {
       try {
-        await requestJson(nc, RpcSubjects.ping(service), {}, { timeoutMs });
+        // The queue group hands each ping to one instance: one busy instance (starting, or on a loaded
+        // node) must not make the edge unready while another answers, so a few go out at once and the
+        // first answer counts. Seen in a rolling restart: both edges unready for 10 s.
+        await Promise.any(
+          Array.from({ length: PINGS_PER_SERVICE }, () =>
+            requestJson(nc, RpcSubjects.ping(service), {}, { timeoutMs }),
+          ),
+        );
         checks[service] = { status: 'up' };
       } catch (error) {
-        checks[service] = { status: 'down', error: (error as Error).message };
+        const cause = error instanceof AggregateError ? error.errors[0] : error;
+        checks[service] = { status: 'down', error: (cause as Error).message };
       }
     }),
   );

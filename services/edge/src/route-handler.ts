@@ -16,6 +16,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { createAuthGate } from './auth-gate.js';
 import { credentialFrom } from './auth-gate.js';
+import { inBatch } from './backend-batch.js';
+import { isCacheable, isPlatformWrite } from './cache/cache-policy.js';
+import type { ReadThrough } from './cache/read-through.js';
 import { errorEnvelope, successEnvelope } from './envelope.js';
 import { authenticateThenLimit, type RateLimitGate } from './rate-limit/index.js';
 import { compileRouteValidator, type ValidatedInput } from './request-validation.js';
@@ -28,6 +31,8 @@ export interface RouteDeps {
   rateLimit?: RateLimitGate;
   /** Per backend group; the group of a route is its `service` (the rate limiter's lease has its own fallback). */
   breakers: BreakerSet;
+  /** The response cache's read and write paths; without it every read goes to the backend. */
+  responses?: ReadThrough;
 }
 
 /** A route answered by the edge itself instead of a backend (no principal on PUBLIC routes). */
@@ -37,6 +42,8 @@ export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: Loc
   const validator = compileRouteValidator(route);
   const subject = RpcSubjects.route(route);
   const breaker = deps.breakers.get(backendGroup(route));
+  const cachedReads = isCacheable(route) ? deps.responses : undefined;
+  const writes = isPlatformWrite(route) ? deps.responses : undefined;
 
   async function handle(request: FastifyRequest, reply: FastifyReply) {
     const context = request.requestContext;
@@ -56,9 +63,12 @@ export function createRouteHandler(route: RouteDef, deps: RouteDeps, local?: Loc
 
     const ifMatch = parseIfMatch(request.headers['if-match'], route);
     const body = { principal, ...input, permission, ...(ifMatch ? { if_match: ifMatch } : {}) };
-    const result = await breaker.run(() =>
-      callRpc(deps.nc, subject, body, { timeoutMs: deps.backendTimeoutMs, context }),
-    );
+    const call = () =>
+      inBatch(() =>
+        breaker.run(() => callRpc(deps.nc, subject, body, { timeoutMs: deps.backendTimeoutMs, context })),
+      );
+    if (cachedReads) return cachedReads.read(route.name, request, reply, principal, input, call);
+    const result = await (writes ? writes.write(principal, call) : call());
     if (result.etag) reply.header('ETag', `"${result.etag}"`);
     if (result.status === 202 && isOperation(result.data)) {
       reply.header('Location', `/api/v1/operations/${result.data.operation_id}`);

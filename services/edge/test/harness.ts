@@ -62,6 +62,8 @@ export async function startEdgeHarness(
         backend_timeout_ms: overrides.backendTimeoutMs ?? 800,
       },
       circuit_breakers: overrides.circuitBreakers ?? shipped.circuit_breakers,
+      // The stand-in platform changes its answers without the change feed: nothing may be cached.
+      response_cache: { enabled: false },
     }),
   );
   // The real auth service, as its own process: the edge's tests must not import another service.

@@ -118,6 +118,14 @@ describe('rate limits at the edge', () => {
     await h.writeRaw('rate_limits:\n  per_user:\n    requests_per_minute: nope\n');
     await h.ratelimit[0]!.waitForOutput(/keeping the last good config/, 10_000);
     const after = await h.call(0, 'GET', '/api/v1/teams', await tokenFor('u7', 't7'));
-    expect(after.headers['ratelimit-policy']).toBe('"per_user";q=2;w=60');
+    // The status too: a failed call carries no policy header, and the status says why it failed.
+    expect({
+      status: after.statusCode,
+      policy: after.headers['ratelimit-policy'],
+      body: after.body,
+    }).toMatchObject({
+      status: 200,
+      policy: '"per_user";q=2;w=60',
+    });
   });
 });

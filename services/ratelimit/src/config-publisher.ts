@@ -3,6 +3,7 @@
 // A bad reload is logged and the last good config stays in force.
 import { createHash } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { loadRateLimitConfig, type RateLimitsConfig } from '@idp/config';
 import { type RateLimitConfigNotice, RateLimitSubjects } from '@idp/contracts';
@@ -28,6 +29,16 @@ export async function startConfigPublisher(
 
   async function reload(trigger: string) {
     try {
+      // An empty file is a write in progress (truncated, not yet written: seen in CI on a loaded
+      // machine), never a config: read as one it switched every limit off, and the bad file written
+      // next then kept them off as "the last good config". The write's own change event reloads.
+      if ((await stat(options.path)).size === 0) {
+        logger.warn(
+          { trigger, version: current.version },
+          'rate limit config file is empty; keeping the last good config',
+        );
+        return;
+      }
       const next = toNotice(await loadRateLimitConfig(options.path));
       if (next.version === current.version) return;
       current = next;

@@ -10,10 +10,12 @@ import {
 } from '@idp/contracts';
 import { serveJson } from '@idp/nats';
 import type { Logger } from '@idp/observability';
+import { Registry } from '@idp/service-kit';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Compile } from 'typebox/compile';
 import { startConfigPublisher } from './config-publisher.js';
 import { CounterStore, openCounterBucket } from './counter-store.js';
+import { createRateLimitMetrics } from './metrics.js';
 
 export const RATELIMIT_QUEUE = 'ratelimit';
 /** As `LeaseRequest.buckets`; each bucket is then checked on its own. */
@@ -25,6 +27,8 @@ export interface RateLimitServiceOptions {
   reloadDebounceMs?: number;
   announceMs?: number;
   clock?: () => number;
+  /** Where the service's own metrics go (the probe port's registry); a throwaway one without. */
+  registry?: Registry;
 }
 
 export async function startRateLimitService(
@@ -43,16 +47,20 @@ export async function startRateLimitService(
     },
     logger,
   );
+  const metrics = createRateLimitMetrics(options.registry ?? new Registry());
   const serve = (subject: string, handler: Parameters<typeof serveJson>[2]) =>
     serveJson(nc, subject, handler, { queue: RATELIMIT_QUEUE, logger });
   const subscriptions = [
-    serve(RateLimitSubjects.lease, async (body) => ({
-      ok: true,
-      status: 200,
-      data: { grants: await leaseEach(store, bucketsOf(body), logger) },
-    })),
+    serve(RateLimitSubjects.lease, async (body) => {
+      const grants = await leaseEach(store, bucketsOf(body), logger);
+      metrics.leased(grants);
+      return { ok: true, status: 200, data: { grants } };
+    }),
     serve(RpcSubjects.ping('ratelimit'), () => ({ ok: true, status: 200, data: { service: 'ratelimit' } })),
   ];
+  // The server knows our subscriptions once this round trip ends: a caller on another connection
+  // that starts right after us is answered, not told "no responders".
+  await nc.flush();
   return {
     store,
     config,

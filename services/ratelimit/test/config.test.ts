@@ -118,6 +118,11 @@ describe('config reload', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(service.config.current().version).toBe(second.version);
 
+    // An empty file is a write caught half-way (truncated, not yet written), not "no limits".
+    await writeFile(path, '');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(service.config.current().version).toBe(second.version);
+
     // A reload over NATS re-reads the file: fixed now, it is applied.
     await writeFile(path, 'rate_limits:\n  per_user:\n    requests_per_minute: 9\n');
     observer.publish(RateLimitSubjects.reload);

@@ -4,6 +4,7 @@
 import type { RealtimeConfig } from '@idp/config';
 import type { Principal } from '@idp/contracts';
 import type { Logger } from '@idp/observability';
+import type { RealtimeMetrics } from './metrics.js';
 import type { RefusalCache } from './refusal-cache.js';
 import type { PreparedReplay, ReplayEvent, ReplayOutcome } from './replay.js';
 import type { StreamWindow } from './stream-state.js';
@@ -44,4 +45,6 @@ export interface ConnectionContext {
   index: SubscriptionIndex;
   stream: { epoch(): Promise<string>; refresh(): Promise<StreamWindow> };
   replayer: ReplaySource;
+  /** The instance's counters (connections, frames, resumes); tests may leave them out. */
+  metrics?: RealtimeMetrics;
 }

@@ -2,8 +2,10 @@
 // the stream's tail and fanned out through the subscription index. The ordered consumer recreates
 // itself from its last stream sequence after a NATS reconnect, so nothing is lost or repeated; a new
 // epoch (stream deleted and recreated) restarts it at the new stream's start.
+import { PULL_EXPIRES_MS } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { deliverTraced } from './delivery-tracing.js';
 import { buildEventFrame, decodePublishedEvent } from './event-frame.js';
 import type { EventsStreamState, StreamWindow } from './stream-state.js';
 import type { SubscriptionIndex } from './subscription-index.js';
@@ -52,7 +54,11 @@ export class LiveFeed {
     });
     this.epoch = window.epoch;
     this.lastSeq = startSeq - 1;
-    this.messages = await consumer.consume({ max_messages: 1_000, callback: (m) => this.dispatch(m) });
+    this.messages = await consumer.consume({
+      max_messages: 1_000,
+      expires: PULL_EXPIRES_MS,
+      callback: (m) => this.dispatch(m),
+    });
     void this.watch(this.messages);
     logger.info({ epoch: window.epoch, start_seq: startSeq }, 'live feed started');
   }
@@ -81,12 +87,14 @@ export class LiveFeed {
       );
       return;
     }
-    let frame: Buffer | undefined;
-    for (const sub of subs) {
-      frame ??= buildEventFrame(sub.topic, body, msg.seq, msg.timestamp);
-      sub.deliver(msg.seq, frame);
-      this.delivered++;
-    }
+    deliverTraced(msg, { path: 'live', event: body.event, subscribers: subs.size }, () => {
+      let frame: Buffer | undefined;
+      for (const sub of subs) {
+        frame ??= buildEventFrame(sub.topic, body, msg.seq, msg.timestamp);
+        sub.deliver(msg.seq, frame);
+        this.delivered++;
+      }
+    });
   }
 
   /** A recreated stream restarts sequences at 1: follow it from its first message. */

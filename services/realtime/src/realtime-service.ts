@@ -26,6 +26,7 @@ import type { Connection } from './connection.js';
 import { ConnectionLimits } from './connection-limits.js';
 import type { ConnectionContext } from './context.js';
 import { LiveFeed } from './live-feed.js';
+import { createRealtimeMetrics } from './metrics.js';
 import { RefusalCache } from './refusal-cache.js';
 import { Replayer } from './replay.js';
 import { EventsStreamState } from './stream-state.js';
@@ -49,6 +50,8 @@ export interface RealtimeServiceOptions {
   circuitBreakers?: CircuitBreakersConfig;
   /** Where the service's metrics (breaker states) are registered; a fresh registry without. */
   metrics?: Registry;
+  /** True once the instance is shutting down: `/readyz` answers 503 while sockets are still served. */
+  draining?: () => boolean;
 }
 
 export interface RealtimeService {
@@ -81,6 +84,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     metricPrefix: 'idp_realtime',
   });
   const authBreaker = breakers.get('auth');
+  const counters = createRealtimeMetrics(metrics);
   const authorizer = new TopicAuthorizer(
     platformReadCheck(nc, rpcTimeoutMs, breakers.get('platform')),
     options.roles,
@@ -95,6 +99,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     refusals: new RefusalCache(config.refusal_cache_ttl_ms, config.refusal_cache_max_entries),
     claimPrincipal: (p) => limits.claimPrincipal(`${p.tenant_id}\n${p.sub}`),
     replayer: new Replayer(js, Streams.events.name, logger, config.max_concurrent_replays),
+    metrics: counters,
     authorize: (principal, topic) => authorizer.decide(principal, topic),
     authenticate: async (token) => {
       const request: AuthenticateRequest = { bearer: token };
@@ -117,13 +122,19 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     },
   });
   await feed.start();
-  const ready = () => feed.ready && !nc.isClosed();
+  const ready = () => !options.draining?.() && feed.ready && !nc.isClosed();
   server = new RealtimeWsServer({
     ctx,
     ready,
     tls: options.tls,
     limits,
     edgePort: options.edgePort,
+  });
+  const live = server;
+  counters.watch({
+    connections: () => live.connections.size,
+    fanOutDelivered: () => feed.delivered,
+    fanOutSkipped: () => feed.skipped,
   });
   const revocations = closeOnRevocation(nc, () => server?.connections ?? [], logger);
   const port = await server.listen(options.port, options.host ?? '0.0.0.0');

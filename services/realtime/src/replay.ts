@@ -4,8 +4,10 @@
 // wait); `resume.ts` keeps one such consumer per connection at a time.
 
 import type { PublishedEvent } from '@idp/contracts';
+import { PULL_EXPIRES_MS } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import { type Consumer, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
+import { deliverTraced } from './delivery-tracing.js';
 import { decodePublishedEvent } from './event-frame.js';
 
 export interface PreparedReplay {
@@ -96,7 +98,10 @@ export class Replayer {
   ): Promise<ReplayOutcome> {
     const { consumer, pending, subject } = prepared;
     if (!consumer || pending === 0) return 'done';
-    const messages = await consumer.consume({ max_messages: Math.min(pending, 1_000) });
+    const messages = await consumer.consume({
+      max_messages: Math.min(pending, 1_000),
+      expires: PULL_EXPIRES_MS,
+    });
     let outcome: ReplayOutcome = 'done';
     const timer = setTimeout(() => {
       outcome = 'timeout';
@@ -110,7 +115,10 @@ export class Replayer {
           break;
         }
         const body = decodePublishedEvent(msg.data);
-        if (body) onEvent(msg.seq, body, msg.timestamp);
+        if (body)
+          deliverTraced(msg, { path: 'replay', event: body.event, subscribers: 1 }, () =>
+            onEvent(msg.seq, body, msg.timestamp),
+          );
         else
           this.logger.warn({ subject, seq: msg.seq }, 'skipped a stored event that is not a PublishedEvent');
         if (++seen >= pending) break;

@@ -113,12 +113,16 @@ export class RealtimeWsServer {
       }
       const connection = new Connection(
         `ws_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
-        new WsTransport(ws),
+        new WsTransport(ws, this.options.ctx.metrics?.framesSent),
         this.options.ctx,
         url.searchParams.get('token') ?? undefined,
       );
       this.connections.add(connection);
-      ws.on('message', (data, isBinary) => connection.onFrame(data as Buffer, isBinary));
+      this.options.ctx.metrics?.connectionOpened();
+      ws.on('message', (data, isBinary) => {
+        this.options.ctx.metrics?.frameReceived();
+        connection.onFrame(data as Buffer, isBinary);
+      });
       ws.on('pong', () => connection.onPong());
       ws.on('error', (error) => connection.logger.debug({ err: error }, 'socket error'));
       ws.on('close', () => {
@@ -148,7 +152,12 @@ export class RealtimeWsServer {
     // Give close frames a moment to reach the clients, then cut whoever is left.
     for (let i = 0; i < 40 && this.wss.clients.size > 0; i++) await new Promise((r) => setTimeout(r, 25));
     for (const ws of this.wss.clients) ws.terminate();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // close() only drops keep-alive sockets that are idle at this instant: a prober (a load balancer
+    // polling /readyz) whose request was in flight keeps its socket, reuses it for the next poll and
+    // holds close() open until the shutdown timeout. Every socket left here is a plain HTTP one.
+    this.http.closeAllConnections();
+    await closed;
   }
 }
 

@@ -16,7 +16,11 @@ function flushAll(): void {
 export class WsTransport implements Transport {
   private queue: (Buffer | string)[] = [];
 
-  constructor(private readonly ws: WebSocket) {}
+  constructor(
+    private readonly ws: WebSocket,
+    /** Told how many frames each flush wrote (the frames-sent metric). */
+    private readonly onFlushed?: (frames: number) => void,
+  ) {}
 
   send(frame: Buffer | string): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
@@ -46,6 +50,7 @@ export class WsTransport implements Transport {
     socket?.cork();
     for (const frame of frames) this.ws.send(frame, { binary: false });
     socket?.uncork();
+    this.onFlushed?.(frames.length);
   }
 
   ping(): void {
