@@ -11,6 +11,7 @@ import { get } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { denoArguments, denoBinary } from '../deno/permissions.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const natsDir = resolve(root, process.env.IDP_NATS_DIR || join('.data', 'nats'));
@@ -18,6 +19,8 @@ const storeDir = resolve(root, process.env.IDP_NATS_STORE_DIR || join('.data', '
 /** The development secret of @idp/contracts (DEV_JWT_SECRET): `npm run token` signs with it. */
 const DEV_JWT_SECRET = 'idp-dev-secret-do-not-use-in-production';
 const TSX = ['--conditions=@idp/source', '--import', 'tsx'];
+/** `node` (default: TypeScript source through tsx) or `deno` (`npm run start:deno`: build output, Deno). */
+const RUNTIME = process.env.IDP_RUNTIME || 'node';
 const ORDER = ['auth', 'ratelimit', 'platform', 'realtime', 'edge'];
 const COLORS = [36, 35, 33, 32, 34, 31];
 const READY_TIMEOUT_MS = 60_000;
@@ -120,7 +123,9 @@ function ensureNatsSetup() {
 }
 
 async function ensureNats(env) {
-  const url = new URL(env.NATS_URL.replace(/^nats:/, 'http:'));
+  // NATS_URL may list a cluster's servers: the first one tells whether NATS is there and how it is set up.
+  const first = env.NATS_URL.split(',')[0].trim();
+  const url = new URL(first.replace(/^nats:/, 'http:'));
   const host = url.hostname;
   const port = Number(url.port || 4222);
   const info = await serverInfo(host, port);
@@ -274,14 +279,43 @@ async function waitUntilReady(name, child, url) {
   }
 }
 
+/**
+ * How a service runs: Node runs its TypeScript source through tsx; Deno runs its build output with the
+ * permissions tools/deno/permissions.mjs gives that service for its environment, and nothing more.
+ */
+function serviceCommand(name, own) {
+  if (RUNTIME === 'node') return [process.execPath, [...TSX, join('services', name, 'src', 'main.ts')]];
+  const entry = join(root, 'services', name, 'dist', 'main.js');
+  return [denoBinary(root), denoArguments(entry, own, { root })];
+}
+
+/** Deno runs the build output: the services and their libraries are built first (cached by Nx). */
+function ensureRuntime() {
+  if (RUNTIME === 'node') return;
+  if (RUNTIME !== 'deno') {
+    say(`IDP_RUNTIME=${RUNTIME}: expected node or deno`);
+    process.exit(1);
+  }
+  say('building the services for Deno (nx run-many -t build --projects=tag:type:service)…');
+  execFileSync(
+    join(root, 'node_modules', '.bin', 'nx'),
+    ['run-many', '-t', 'build', '--projects=tag:type:service'],
+    {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+    },
+  );
+}
+
 async function startService(name, env) {
   // A probe port of its own for each service (one set in the shell would be taken by the first).
   const own = { ...serviceEnv(name, env), IDP_HEALTH_PORT: String(await freePort()) };
   const url = readinessUrl(own);
-  const entry = join('services', name, 'src', 'main.ts');
   starting.add(name);
   try {
-    const child = launch(name, process.execPath, [...TSX, entry], own);
+    const [command, args] = serviceCommand(name, own);
+    const child = launch(name, command, args, own);
     await waitUntilReady(name, child, url);
     probeUrls.set(name, url);
     say(`${name} is ready (pid ${child.pid}, ${url})`);
@@ -321,6 +355,7 @@ function printWelcome(env, services) {
       ([name, url], i) => `${i === 0 ? 'readiness   ' : '            '} ${name.padEnd(10)} ${url}`,
     ),
     ...(services.includes('realtime') ? [`WebSocket    ws://127.0.0.1:${env.IDP_WS_PORT}/ws/v1`] : []),
+    ...(RUNTIME === 'deno' ? ['runtime      every service under Deno (tools/deno/permissions.mjs)'] : []),
     `NATS         ${env.NATS_URL}  (credentials in ${natsDir}/creds${env.NATS_MONITOR ? `; monitoring ${env.NATS_MONITOR}` : ''})`,
     '',
     'get a token: TOKEN=$(npm run -s token -- --sub alice --tenant acme --role admin@tenant:acme)',
@@ -346,6 +381,7 @@ process.on('exit', () => {
 });
 
 ensureDependencies();
+ensureRuntime();
 ensureNatsSetup();
 const env = {
   ...process.env,

@@ -1,5 +1,9 @@
 // `npm test`: lint, typecheck, build, then every project's tests against real nats-server processes.
-// Stops at the first failing step; ends with one summary line `tests: N passed, M failed`.
+// `npm run test:fuzz` (`test.mjs fuzz`): the property-based lane; `npm run test:chaos` (`test.mjs
+// chaos`): faults under load on a 3-node cluster. Both are kept out of `npm test` for time; .ci/run
+// runs all three. `test.mjs unit-e2e`: build and every project's tests only, the Node 26 lane
+// (`npm run test:node26`). Stops at the first failing step; ends with one summary line
+// `tests: N passed, M failed`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,29 +74,90 @@ function testProjects() {
   return dirs.filter((dir) => existsSync(join(root, dir, 'vitest.config.ts')));
 }
 
-function runTests(reportDir) {
+/** Each lane: the steps before its tests, and the vitest runs (project, extra arguments) it makes. */
+const LANES = {
+  all: {
+    steps: [
+      () => run('lint (biome)', bin('biome'), ['check', '.']),
+      // Services apart, libraries below them, nothing on top of e2e or tools (tools/dev/src/boundaries).
+      () =>
+        run('module boundaries', bin('tsx'), [
+          '--conditions=@idp/source',
+          'tools/dev/src/boundaries/main.ts',
+        ]),
+      // One program over every project (tsconfig.check.json, the same options each project's own
+      // tsconfig.json has): each file is checked once, where `nx run-many -t typecheck` checked the
+      // shared libs again for every project that imports them (15 s instead of 90 on two cores).
+      // The per-project targets stay for `npm run affected`.
+      () => run('typecheck', bin('tsc'), ['-p', 'tsconfig.check.json']),
+      // The console's browser modules: JavaScript checked against the DOM's types, not Node's.
+      () => run('typecheck (console)', bin('tsc'), ['-p', 'tools/console/tsconfig.json']),
+      () => run('build', bin('nx'), ['run-many', '-t', 'build', '--outputStyle=static']),
+    ],
+    runs: () => testProjects().map((project) => ({ project, args: [] })),
+  },
+  // Every project's tests on another runtime (`npm run test:node26`): the build they run against, and
+  // no lint, boundaries or typecheck, whose answers do not depend on the Node that runs them.
+  'unit-e2e': {
+    steps: [() => run('build', bin('nx'), ['run-many', '-t', 'build', '--outputStyle=static'])],
+    runs: () => testProjects().map((project) => ({ project, args: [] })),
+  },
+  fuzz: {
+    steps: [],
+    runs: () => [{ project: 'e2e', args: ['--config', 'vitest.fuzz.config.ts'], label: 'e2e (fuzz)' }],
+  },
+  chaos: {
+    steps: [],
+    runs: () => [
+      { project: 'tools/dev', args: ['--config', 'vitest.cluster.config.ts'], label: 'tools/dev (cluster)' },
+      { project: 'e2e', args: ['--config', 'vitest.chaos.config.ts'], label: 'e2e (chaos)' },
+    ],
+  },
+};
+
+/** `file › test name: first line of the error` for each failed test of a vitest JSON report. */
+function failedTests(json, project) {
+  return (json.testResults ?? []).flatMap((file) => {
+    const where = join(project, file.name?.split(`/${project}/`).pop() ?? '?');
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    // A file that failed outside any test (a hook, an import) has no failed assertion to name.
+    if (failed.length === 0 && file.status === 'failed') return [`${where}: ${firstLine(file.message)}`];
+    return failed.map((test) => `${where} › ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+  });
+}
+
+const firstLine = (text) =>
+  (text ?? '')
+    .split('\n')
+    .find((line) => line.trim())
+    ?.trim()
+    .slice(0, 300) ?? '';
+
+function runTests(reportDir, runs) {
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const failedProjects = [];
-  for (const project of testProjects()) {
-    const report = join(reportDir, `${project.replaceAll('/', '-')}.json`);
+  const failures = [];
+  for (const { project, args, label = project } of runs) {
+    const report = join(reportDir, `${label.replaceAll(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}.json`);
     const ok = run(
-      `tests: ${project}`,
+      `tests: ${label}`,
       bin('vitest'),
-      ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+      ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
       {
         cwd: join(root, project),
       },
     );
-    if (!ok) failedProjects.push(project);
+    if (!ok) failedProjects.push(label);
     if (existsSync(report)) {
       let json = {};
       try {
         json = JSON.parse(readFileSync(report, 'utf8'));
       } catch {
-        process.stdout.write(`could not read the test report of ${project}\n`);
+        process.stdout.write(`could not read the test report of ${label}\n`);
       }
       totals.passed += json.numPassedTests ?? 0;
       totals.failed += json.numFailedTests ?? 0;
+      failures.push(...failedTests(json, project));
       // A run that failed without a failing test (no test files, a file that crashed on import)
       // still counts as one failure, so the summary never reads green over a red step.
       if (!ok && !json.numFailedTests) totals.failed += 1;
@@ -101,23 +166,26 @@ function runTests(reportDir) {
       totals.failed += 1;
     }
   }
-  return { totals, failedProjects };
+  return { totals, failedProjects, failures };
 }
 
+const laneName = process.argv[2] ?? 'all';
+const lane = LANES[laneName];
+if (!lane) {
+  process.stderr.write(`unknown test lane '${laneName}'; lanes: ${Object.keys(LANES).join(', ')}\n`);
+  process.exit(2);
+}
 ensureDependencies();
 ensureSystemPackages();
-const steps = [
-  () => run('lint (biome)', bin('biome'), ['check', '.']),
-  () => run('typecheck', bin('nx'), ['run-many', '-t', 'typecheck', '--outputStyle=static']),
-  () => run('build', bin('nx'), ['run-many', '-t', 'build', '--outputStyle=static']),
-];
-for (const step of steps) if (!step()) process.exit(1);
+for (const step of lane.steps) if (!step()) process.exit(1);
 
 const reportDir = mkdtempSync(join(tmpdir(), 'idp-test-'));
-const { totals, failedProjects } = runTests(reportDir);
+const { totals, failedProjects, failures } = runTests(reportDir, lane.runs());
 rmSync(reportDir, { recursive: true, force: true });
+// Repeated at the very end, where a log cut to its tail (as CI's often is) still shows it.
 if (failedProjects.length)
   process.stdout.write(`\n\x1b[31mfailing projects: ${failedProjects.join(', ')}\x1b[0m\n`);
+for (const failure of failures) process.stdout.write(`\x1b[31m  ✗ ${failure}\x1b[0m\n`);
 process.stdout.write(
   `\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
 );

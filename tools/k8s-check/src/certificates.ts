@@ -12,7 +12,10 @@ export interface NodeCertificate {
   'ca.crt': string;
 }
 
-/** The names NATS is reached by: clients use the Service, routes the pods' headless names. */
+/**
+ * The names NATS is reached by: clients (NATS_URL) and routes use each pod's name under the headless
+ * Service; the client Service's names remain for whatever reaches any one node through it.
+ */
 export const NATS_CERT_NAMES = [
   'nats',
   'nats.idp.svc',

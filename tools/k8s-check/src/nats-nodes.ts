@@ -1,14 +1,16 @@
 // Runs the rendered NATS StatefulSet as three local nats-server processes: each node gets the files
 // its projected volume would hold and the environment Kubernetes would give it ($(VAR) expansion,
 // fieldRef, secretKeyRef), with only addresses changed (pod hostnames → localhost, fixed ports →
-// free ones, absolute paths → a temporary folder). If the cluster forms, the config, the route
-// credentials and the certificates work together as shipped.
-import { type ChildProcess, spawn } from 'node:child_process';
+// free ones, absolute paths → a temporary folder, and the keys the local nats-server does not know left
+// out: local-server-keys.ts). If the cluster forms, the config, the route credentials and the
+// certificates work together as shipped.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { IContainer, IPodSpec } from 'kubernetes-models/v1';
+import { UNKNOWN_TO_LOCAL_SERVER, withoutKeys } from './local-server-keys.js';
 import { find, type K8sObject } from './objects.js';
 
 export interface NatsNode {
@@ -117,18 +119,25 @@ function localConfig(config: string, dir: string, ports: Ports): string {
   return swap(local, 'listen: 0.0.0.0:6222', `listen: 127.0.0.1:${ports.cluster}`);
 }
 
-function startNode(
-  objects: K8sObject[],
-  pod: IPodSpec,
-  name: string,
-  dir: string,
-  ports: Ports[],
-  i: number,
-): NatsNode {
+interface NodeSetup {
+  objects: K8sObject[];
+  pod: IPodSpec;
+  name: string;
+  dir: string;
+  ports: Ports[];
+  index: number;
+  /** Keys taken out of nats.conf before the local server reads it. */
+  leaveOut: readonly string[];
+}
+
+/** Writes a node's files under its folder; returns the arguments and environment it starts with. */
+function prepareNode(setup: NodeSetup): { args: string[]; env: Record<string, string> } {
+  const { objects, pod, name, dir, ports, index } = setup;
   const container = pod.containers[0]!;
   writeVolumes(objects, pod, container, dir);
   const configFile = join(dir, '/etc/nats/nats.conf');
-  writeFileSync(configFile, localConfig(readFileSync(configFile, 'utf8'), dir, ports[i]!));
+  const config = localConfig(readFileSync(configFile, 'utf8'), dir, ports[index]!);
+  writeFileSync(configFile, withoutKeys(config, setup.leaveOut));
   const env = containerEnv(objects, container, name);
   // The route URLs name the other pods; here they are the other processes.
   for (const [key, value] of Object.entries(env))
@@ -139,18 +148,20 @@ function startNode(
   const args = container
     .command!.slice(1)
     .map((arg) => (arg.startsWith('/etc/nats/') ? join(dir, arg) : arg));
+  return { args, env: { PATH: process.env.PATH ?? '', ...env } };
+}
+
+function startNode(setup: NodeSetup): NatsNode {
+  const { args, env } = prepareNode(setup);
   let output = '';
-  const child = spawn(natsServerBinary(), args, {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(natsServerBinary(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   // A crashed test run must not leave servers behind.
   process.once('exit', () => child.kill('SIGKILL'));
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  const { client, monitor, cluster } = ports[i]!;
+  const { client, monitor, cluster } = setup.ports[setup.index]!;
   return {
-    name,
+    name: setup.name,
     clientPort: client,
     monitorPort: monitor,
     clusterPort: cluster,
@@ -171,19 +182,58 @@ function stopNode(node: NatsNode): Promise<void> {
   });
 }
 
-export async function startNatsCluster(
-  objects: K8sObject[],
-): Promise<{ nodes: NatsNode[]; stop(): Promise<void> }> {
-  const statefulSet = find(objects, 'StatefulSet', 'nats');
-  const replicas: number = statefulSet.spec.replicas;
-  const root = mkdtempSync(join(tmpdir(), 'idp-k8s-nats-'));
+async function nodePorts(replicas: number): Promise<Ports[]> {
   const ports: Ports[] = [];
   for (let i = 0; i < replicas; i++)
     ports.push({ client: await freePort(), monitor: await freePort(), cluster: await freePort() });
-  const nodes = ports.map((_, i) => {
-    const name = `${statefulSet.metadata.name}-${i}`;
-    return startNode(objects, statefulSet.spec.template.spec, name, join(root, name), ports, i);
+  return ports;
+}
+
+/** The setup of every node of the rendered StatefulSet, each in its own folder under `root`. */
+async function clusterSetups(
+  objects: K8sObject[],
+  root: string,
+  leaveOut: readonly string[],
+): Promise<NodeSetup[]> {
+  const statefulSet = find(objects, 'StatefulSet', 'nats');
+  const ports = await nodePorts(statefulSet.spec.replicas);
+  return ports.map((_, index) => {
+    const name = `${statefulSet.metadata.name}-${index}`;
+    const pod = statefulSet.spec.template.spec;
+    return { objects, pod, name, dir: join(root, name), ports, index, leaveOut };
   });
+}
+
+/**
+ * Asks the local nats-server whether it accepts the first node's config (`-t`: check and exit), with
+ * `leaveOut` taken out of it. Its output names every field it does not know.
+ */
+export async function checkNodeConfig(
+  objects: K8sObject[],
+  leaveOut: readonly string[],
+): Promise<{ status: number | null; output: string }> {
+  const root = mkdtempSync(join(tmpdir(), 'idp-k8s-nats-check-'));
+  try {
+    const [first] = await clusterSetups(objects, root, leaveOut);
+    const { args, env } = prepareNode(first!);
+    const result = spawnSync(natsServerBinary(), ['-t', ...args], {
+      env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    if (result.error) throw result.error;
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Starts every node of the rendered StatefulSet, without the keys the local server does not know. */
+export async function startNatsCluster(
+  objects: K8sObject[],
+): Promise<{ nodes: NatsNode[]; stop(): Promise<void> }> {
+  const root = mkdtempSync(join(tmpdir(), 'idp-k8s-nats-'));
+  const nodes = (await clusterSetups(objects, root, UNKNOWN_TO_LOCAL_SERVER)).map(startNode);
   const stop = async () => {
     await Promise.all(nodes.map(stopNode));
     rmSync(root, { recursive: true, force: true });

@@ -1,10 +1,13 @@
 // The NATS cluster as rendered: operator mode from the resolver Secret, TLS for clients and routes,
-// route credentials from their own Secret, JetStream on, monitoring on loopback only, and keys that
-// nats-server 2.9 knows. Then the same files and environment start three real nats-server processes
-// that must form a JetStream cluster.
+// route credentials from their own Secret, JetStream on, monitoring on loopback only. Then the same
+// files and environment start three real nats-server processes of the local version (2.9) that must
+// form a JetStream cluster; they leave out exactly the keys only the image's newer server knows
+// (src/local-server-keys.ts), and a test here proves that list exact.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNatsCluster } from '../src/nats-nodes.js';
+import { UNKNOWN_TO_LOCAL_SERVER, unknownFields } from '../src/local-server-keys.js';
+import { withoutComments } from '../src/nats-conf.js';
+import { checkNodeConfig, startNatsCluster } from '../src/nats-nodes.js';
 import { find, ofKind } from '../src/objects.js';
 import { type Rendered, render } from '../src/render.js';
 
@@ -63,9 +66,21 @@ describe('NATS configuration', () => {
     expect(ports).not.toContain(8222);
   });
 
-  it('uses no key that nats-server 2.9 does not know', () => {
-    // sync_interval is 2.10+; a 2.9 server refuses to start with it (design.md §9).
-    expect(natsConf).not.toMatch(/sync_interval/);
+  it('sets, among the keys the local nats-server does not know, exactly those the local run leaves out', async () => {
+    const asRendered = await checkNodeConfig(rendered.objects, []);
+    expect(unknownFields(asRendered.output).sort(), asRendered.output).toEqual(
+      [...UNKNOWN_TO_LOCAL_SERVER].sort(),
+    );
+    // Each of them is a setting of nats.conf itself (not of the included resolver.conf, not a comment).
+    const settingLines = withoutComments(natsConf);
+    for (const key of UNKNOWN_TO_LOCAL_SERVER)
+      expect(settingLines, key).toMatch(new RegExp(`^\\s*${key}\\s*[:=]`, 'm'));
+  });
+
+  it('is accepted by the local nats-server once those keys are left out', async () => {
+    const local = await checkNodeConfig(rendered.objects, UNKNOWN_TO_LOCAL_SERVER);
+    expect(local.output).not.toMatch(/unknown field/);
+    expect(local.status, local.output).toBe(0);
   });
 
   it('requires TLS of clients and mutual TLS plus a user of routes', () => {

@@ -78,7 +78,7 @@ describe('kubectl kustomize k8s', () => {
 
   it('runs a 3-node NATS cluster with a disruption budget that keeps the quorum', () => {
     expect(find(rendered.objects, 'StatefulSet', 'nats').spec.replicas).toBe(3);
-    expect(find(rendered.objects, 'PodDisruptionBudget', 'nats').spec.minAvailable).toBe(2);
+    expect(find(rendered.objects, 'PodDisruptionBudget', 'nats').spec.maxUnavailable).toBe(1);
   });
 
   it('creates the streams and buckets with the setup Job', () => {

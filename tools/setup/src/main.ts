@@ -6,7 +6,15 @@ import { natsAuthFromEnv, runSetupStep } from '@idp/nats';
 import { createLogger } from '@idp/observability';
 import Type from 'typebox';
 
-const env = readEnv(Type.Object(CommonEnv));
+const SetupEnv = Type.Object({
+  ...CommonEnv,
+  /**
+   * Copies of every stream and bucket: 1 on one server (npm start), 3 on the cluster of k8s/. Raising
+   * it scales existing streams up in place (docs/operations.md).
+   */
+  IDP_STREAM_REPLICAS: Type.Integer({ minimum: 1, maximum: 5, default: 1 }),
+});
+const env = readEnv(SetupEnv);
 const logger = createLogger({ service: 'setup', level: env.LOG_LEVEL });
 
 const ATTEMPTS = 5;
@@ -17,7 +25,7 @@ async function setUp(events: ReturnType<typeof parseRealtimeConfig>['events_stre
     try {
       await runSetupStep(
         { servers: env.NATS_URL, logger, firstConnectTimeoutMs: 30_000, ...natsAuthFromEnv(env, 'setup') },
-        { events },
+        { events, replicas: env.IDP_STREAM_REPLICAS },
       );
       return;
     } catch (error) {

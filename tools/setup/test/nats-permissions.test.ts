@@ -1,6 +1,7 @@
 // The permission table is what the server enforces: each service user may publish what its row says,
 // and nothing another row allows that its own does not. Checked against a real operator-mode server.
 import { readFile, rm } from 'node:fs/promises';
+import { DiscoverySubjects, SYSTEM_SERVICES } from '@idp/contracts';
 import { SERVICE_PERMISSIONS, type ServiceUser, writeNatsSetup } from '@idp/nats-auth';
 import { type NatsServerHandle, startNatsServer } from '@idp/testing';
 import { connect, credsAuthenticator } from '@nats-io/transport-node';
@@ -46,6 +47,24 @@ async function refusedPublishes(user: ServiceUser, subjects: string[]): Promise<
   return refused;
 }
 
+/** Subscribes to each subject as `user` and answers the subjects the server refused. */
+async function refusedSubscriptions(user: ServiceUser, subjects: string[]): Promise<Set<string>> {
+  const nc = await connect(server.clientOptions(user));
+  const refused = new Set<string>();
+  for (const subject of subjects) {
+    const sub = nc.subscribe(subject);
+    // A refused subscription is closed with the server's error (`closed` resolves to it).
+    void sub.closed.then((result) => {
+      const match = /Subscription to "([^"]+)"/.exec(String(result instanceof Error && result.message));
+      if (match?.[1]) refused.add(match[1]);
+    });
+  }
+  await nc.flush();
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await nc.close();
+  return refused;
+}
+
 describe('the NATS permission table', () => {
   it('lets each service publish every subject of its own row', async () => {
     for (const user of USERS) {
@@ -63,6 +82,47 @@ describe('the NATS permission table', () => {
       const refused = await refusedPublishes(user, [...new Set(foreign)]);
       expect([...refused].sort(), user).toEqual([...new Set(foreign)].sort());
     }
+  });
+
+  it('lets each service hear discovery requests for its own name only, so none can answer as another', async () => {
+    for (const user of SYSTEM_SERVICES) {
+      const own = ['PING', 'INFO', 'STATS'].flatMap((verb) => {
+        const v = verb as 'PING' | 'INFO' | 'STATS';
+        return [
+          DiscoverySubjects.control(v),
+          DiscoverySubjects.control(v, user),
+          `${DiscoverySubjects.control(v, user)}.id1`,
+        ];
+      });
+      expect([...(await refusedSubscriptions(user, own))], user).toEqual([]);
+      const others = SYSTEM_SERVICES.filter((other) => other !== user).flatMap((other) => [
+        DiscoverySubjects.control('PING', other),
+        `${DiscoverySubjects.control('STATS', other)}.id1`,
+        DiscoverySubjects.load(other),
+      ]);
+      expect([...(await refusedSubscriptions(user, others))].sort(), user).toEqual(others.sort());
+    }
+  });
+
+  it('lets only the platform ask for discovery, and a service posing as the platform gets no request', async () => {
+    const askers = USERS.filter((user) => user !== 'platform');
+    const ping = DiscoverySubjects.control('PING', 'platform');
+    for (const user of askers) expect([...(await refusedPublishes(user, [ping]))], user).toEqual([ping]);
+
+    // The edge tries to answer for the platform: its subscription is refused, so the platform's
+    // per-name ping finds nobody to answer it.
+    const impostor = await connect(server.clientOptions('edge'));
+    const posing = impostor.subscribe(ping, {
+      callback: (error, msg) => {
+        if (!error) msg.respond('{"name":"platform"}');
+      },
+    });
+    const refusal = posing.closed.then((result) => String(result instanceof Error && result.message));
+    await impostor.flush();
+    expect(await refusal).toMatch(/permissions violation/i);
+    const asker = await connect(server.clientOptions('platform'));
+    await expect(asker.request(ping, undefined, { timeout: 500 })).rejects.toThrow(/no responders|timeout/i);
+    await Promise.all([asker.close(), impostor.close()]);
   });
 
   it('refuses a connection without credentials of this operator', async () => {

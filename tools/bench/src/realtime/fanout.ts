@@ -1,0 +1,123 @@
+// One fan-out measurement: a fresh server process pinned to its own core, a load process holding every
+// client pinned to another, idle RSS per connection, then ≥ `seconds` of paced delivery. The driver keeps
+// at most WINDOW events per client in flight (sent − delivered), so no server buffers without bound and
+// none closes a slow consumer; the rate is read from the clients' running count in the steady part.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export type FanoutKind = 'bare' | 'realtime' | 'socketio';
+
+export interface FanoutServer {
+  pid: number;
+  port: number;
+  /** The URL clients connect to. */
+  url: string;
+  /** Sends `count` events to every client; resolves once they are handed to the server. */
+  broadcast(count: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface FanoutResult {
+  kind: FanoutKind;
+  clients: number;
+  msgsPerSec: number;
+  idleKbPerConn: number;
+  deliveredSeconds: number;
+}
+
+export interface FanoutOptions {
+  kind: FanoutKind;
+  clients: number;
+  seconds: number;
+  loadCpus: string;
+  token?: string;
+}
+
+const WINDOW = 2_000;
+const BURST = 250;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const rssKb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+interface Progress {
+  received: number;
+  at: number;
+}
+
+export async function measureFanout(server: FanoutServer, options: FanoutOptions): Promise<FanoutResult> {
+  await sleep(1_000);
+  const before = rssKb(server.pid);
+  const load = startLoad(options, server.url);
+  const samples: Progress[] = [];
+  try {
+    await load.ready;
+    load.child.on('message', (m: Progress) => {
+      if (typeof m.received === 'number') samples.push(m);
+    });
+    await sleep(2_000);
+    const idleKbPerConn = (rssKb(server.pid) - before) / options.clients;
+    await drive(server, options, samples);
+    const steady = steadyRate(samples, options.seconds);
+    // A measurement whose clients saw nothing measured the machine, not the server: kept as no number.
+    if (steady.msgsPerSec === 0) {
+      process.stderr.write(
+        `bench: ${options.kind} × ${options.clients}: no deliveries seen, run discarded\n`,
+      );
+      steady.msgsPerSec = Number.NaN;
+    }
+    return { kind: options.kind, clients: options.clients, idleKbPerConn, ...steady };
+  } finally {
+    load.child.send({ cmd: 'close' });
+    await new Promise((r) => {
+      load.child.once('exit', r);
+      setTimeout(r, 5_000);
+    });
+    load.child.kill('SIGKILL');
+  }
+}
+
+/** Keeps the window full for `seconds`, then waits (bounded) for the clients to drain it. */
+async function drive(server: FanoutServer, options: FanoutOptions, samples: Progress[]): Promise<void> {
+  const received = () => samples.at(-1)?.received ?? 0;
+  let sent = 0;
+  const end = Date.now() + options.seconds * 1000;
+  while (Date.now() < end) {
+    if (sent - received() / options.clients < WINDOW) {
+      await server.broadcast(BURST);
+      sent += BURST;
+    } else await sleep(2);
+  }
+  const drainEnd = Date.now() + 30_000;
+  while (received() < sent * options.clients && Date.now() < drainEnd) await sleep(100);
+}
+
+/** Deliveries per second between the end of the first 10 % of the run and the end of sending. */
+export function steadyRate(
+  samples: Progress[],
+  seconds: number,
+): { msgsPerSec: number; deliveredSeconds: number } {
+  const firstAt = samples.find((s) => s.received > 0)?.at;
+  if (firstAt === undefined) return { msgsPerSec: 0, deliveredSeconds: 0 };
+  const from = samples.find((s) => s.at >= firstAt + seconds * 100) ?? samples[0]!;
+  const until = [...samples].reverse().find((s) => s.at <= firstAt + seconds * 1000) ?? samples.at(-1)!;
+  const span = (until.at - from.at) / 1000;
+  return { msgsPerSec: span > 0 ? (until.received - from.received) / span : 0, deliveredSeconds: span };
+}
+
+function startLoad(options: FanoutOptions, url: string) {
+  const script = new URL('./fanout-clients.ts', import.meta.url).pathname;
+  const node = [process.execPath, '--conditions=@idp/source', '--import', 'tsx', script];
+  const args = [options.kind, url, String(options.clients), options.token ?? ''];
+  const child: ChildProcess = spawn('taskset', ['-c', options.loadCpus, ...node, ...args], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('fan-out clients not connected within 120 s')), 120_000);
+    child.once('message', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`fan-out clients exited with ${code}`)));
+  });
+  return { child, ready };
+}
