@@ -20,6 +20,15 @@ const SERVICES = ['auth', 'ratelimit', 'platform', 'realtime', 'edge'] as const;
 const WORKERS = 3;
 const SUBSCRIBERS = 4;
 
+/**
+ * The stop's bound outlasts an in-flight request's longest wait (backend_timeout_ms, 5 s in
+ * config/gateway.yaml), as k8s/'s 15 s does: a request that started before the SIGTERM may still need
+ * all of it. The test's SIGKILL comes only after the service's own bound (delay + timeout) has passed.
+ */
+const SHUTDOWN_DELAY_MS = 400;
+const SHUTDOWN_TIMEOUT_MS = 8_000;
+const STOP_GRACE_MS = SHUTDOWN_DELAY_MS + SHUTDOWN_TIMEOUT_MS + 2_000;
+
 let system: System;
 /** Each instance's own environment (the second edge's and realtime's ports), reused by its replacement. */
 const ownEnv: Record<string, Record<string, string>> = {};
@@ -31,7 +40,10 @@ beforeAll(async () => {
     probePorts: true,
     stageMs: 100,
     // Small, as a test can afford: balancers here poll every 100 ms (k8s/ sets seconds).
-    env: { IDP_SHUTDOWN_DELAY_MS: '400', IDP_SHUTDOWN_TIMEOUT_MS: '4000' },
+    env: {
+      IDP_SHUTDOWN_DELAY_MS: String(SHUTDOWN_DELAY_MS),
+      IDP_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    },
   });
   ownEnv['edge-b'] = { IDP_HTTP_PORT: String(await freePort()) };
   ownEnv['realtime-b'] = { IDP_WS_PORT: String(await freePort()) };
@@ -66,10 +78,14 @@ afterAll(async () => {
 /** SIGTERM, wait for the exit, start a replacement and wait until it is ready; the shutdown log says how it went. */
 async function roll(service: string, instance: string): Promise<string[]> {
   const old = system.services[instance]!;
-  await old.stop();
+  await old.stop(STOP_GRACE_MS);
+  const output = old.output();
   const problems: string[] = [];
-  if (!/"msg":"stopped"/.test(old.output())) problems.push(`${instance} did not stop gracefully`);
-  if (/shutdown took too long/.test(old.output())) problems.push(`${instance} hit its shutdown timeout`);
+  // The last lines say why, in the failure itself: CI keeps no other trace of the instance.
+  const lastLines = () => output.trimEnd().split('\n').slice(-8).join('\n');
+  if (!/"msg":"stopped"/.test(output)) problems.push(`${instance} did not stop gracefully:\n${lastLines()}`);
+  if (/shutdown took too long/.test(output))
+    problems.push(`${instance} hit its shutdown timeout:\n${lastLines()}`);
   await system.startService(service, instance, ownEnv[instance]);
   return problems;
 }

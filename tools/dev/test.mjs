@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureClusterNatsServer } from './src/nats-server/install-nats-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const env = {
@@ -74,6 +75,20 @@ function testProjects() {
   return dirs.filter((dir) => existsSync(join(root, dir, 'vitest.config.ts')));
 }
 
+/** NATS_SERVER_BIN for the lane's tests (the test helpers start that binary); one set by hand wins. */
+async function useClusterNatsServer() {
+  if (process.env.NATS_SERVER_BIN) return true;
+  say('nats-server for the cluster');
+  try {
+    env.NATS_SERVER_BIN = await ensureClusterNatsServer({ log: (line) => process.stdout.write(`${line}\n`) });
+  } catch (error) {
+    process.stdout.write(`\x1b[31mno nats-server for the chaos lane: ${error.message}\x1b[0m\n`);
+    return false;
+  }
+  process.stdout.write(`using ${env.NATS_SERVER_BIN}\n`);
+  return true;
+}
+
 /** Each lane: the steps before its tests, and the vitest runs (project, extra arguments) it makes. */
 const LANES = {
   all: {
@@ -107,7 +122,8 @@ const LANES = {
     runs: () => [{ project: 'e2e', args: ['--config', 'vitest.fuzz.config.ts'], label: 'e2e (fuzz)' }],
   },
   chaos: {
-    steps: [],
+    // The cluster runs Debian trixie's nats-server 2.10, not bookworm's 2.9.10: see install-nats-server.mjs.
+    steps: [() => useClusterNatsServer()],
     runs: () => [
       { project: 'tools/dev', args: ['--config', 'vitest.cluster.config.ts'], label: 'tools/dev (cluster)' },
       { project: 'e2e', args: ['--config', 'vitest.chaos.config.ts'], label: 'e2e (chaos)' },
@@ -177,7 +193,7 @@ if (!lane) {
 }
 ensureDependencies();
 ensureSystemPackages();
-for (const step of lane.steps) if (!step()) process.exit(1);
+for (const step of lane.steps) if (!(await step())) process.exit(1);
 
 const reportDir = mkdtempSync(join(tmpdir(), 'idp-test-'));
 const { totals, failedProjects, failures } = runTests(reportDir, lane.runs());

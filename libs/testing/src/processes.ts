@@ -25,16 +25,32 @@ function killAll(): void {
   for (const c of children) c.kill('SIGKILL');
 }
 
-/** Sends a signal and resolves when the process has exited (SIGKILL after `graceMs`). */
+/** How long after the exit the last output may still be in the pipes. */
+const OUTPUT_FLUSH_MS = 1_000;
+
+/**
+ * Sends a signal and resolves when the process has exited (SIGKILL after `graceMs`) and its output
+ * has arrived: 'exit' can come before the last lines (a service's "stopped") are read from the pipe,
+ * so a caller checking the output right after would miss them. The wait for 'close' is bounded, as a
+ * grandchild holding the pipe open would otherwise hold it forever.
+ */
 export async function terminate(
   child: ChildProcess,
   signal: NodeJS.Signals = 'SIGTERM',
   graceMs = 5_000,
 ): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
+  const closed = new Promise<void>((resolve) => {
+    if (child.stdout?.closed !== false && child.stderr?.closed !== false) resolve();
+    else child.once('close', () => resolve());
+  });
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([closed, new Promise((resolve) => (flushTimer = setTimeout(resolve, OUTPUT_FLUSH_MS)))]);
+  clearTimeout(flushTimer);
 }

@@ -31,8 +31,8 @@ export interface ServiceProcess {
   pid: number;
   output(): string;
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then SIGKILL after 5 s. */
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (5 s): give more when the service may take longer to drain. */
+  stop(graceMs?: number): Promise<void>;
   /** SIGKILL: a crash. */
   kill(): Promise<void>;
 }
@@ -130,7 +130,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     pid: child.pid!,
     output: () => output,
     waitForOutput,
-    stop: () => terminate(child, 'SIGTERM'),
+    stop: (graceMs) => terminate(child, 'SIGTERM', graceMs),
     kill: () => terminate(child, 'SIGKILL'),
   };
 }
