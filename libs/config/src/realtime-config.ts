@@ -76,6 +76,11 @@ export const RealtimeConfig = Type.Object(
     replay_timeout_ms: ms(100, 600_000, 15_000, 'bound on one resume (all its topics)'),
     max_concurrent_replays: Type.Integer({ minimum: 1, maximum: 10_000, default: 32 }),
     replay_slot_timeout_ms: ms(50, 600_000, 10_000, 'longest wait for a replay slot'),
+    /**
+     * The instance's memory of the events stream's tail: a resume whose `since` it covers is served
+     * from there, with no JetStream consumer; 0 turns it off (every resume reads the stream).
+     */
+    replay_memory_max_bytes: Type.Integer({ minimum: 0, maximum: 4 * 1024 ** 3, default: 8 * 1024 ** 2 }),
     topic_rules: Type.Array(RealtimeTopicRule, { default: [] }),
     events_stream: EventsRetention,
   },

@@ -7,6 +7,7 @@ import type { Logger } from '@idp/observability';
 import { type ConsumerMessages, DeliverPolicy, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { deliverTraced } from './delivery-tracing.js';
 import { buildEventFrame, decodePublishedEvent } from './event-frame.js';
+import type { RecentEvents } from './recent-events.js';
 import type { EventsStreamState, StreamWindow } from './stream-state.js';
 import type { SubscriptionIndex } from './subscription-index.js';
 
@@ -19,6 +20,8 @@ export interface LiveFeedOptions {
   epochCheckMs?: number;
   /** The stream was recreated: sequences restart, so every client must resume (and learn resumed:false). */
   onEpochChange?: (epoch: string) => void;
+  /** Keeps the stream's tail in memory for resumes (every dispatched event, in order). */
+  recent?: RecentEvents;
 }
 
 export class LiveFeed {
@@ -54,6 +57,7 @@ export class LiveFeed {
     });
     this.epoch = window.epoch;
     this.lastSeq = startSeq - 1;
+    this.options.recent?.reset(window.epoch, this.lastSeq);
     this.messages = await consumer.consume({
       max_messages: 1_000,
       expires: PULL_EXPIRES_MS,
@@ -76,6 +80,14 @@ export class LiveFeed {
 
   private dispatch(msg: JsMsg): void {
     this.lastSeq = msg.seq;
+    // Copied: msg.data is a view of the client's read buffer, which the window must not keep alive.
+    this.options.recent?.append({
+      seq: msg.seq,
+      subject: msg.subject,
+      data: msg.data.slice(),
+      storedAt: msg.timestamp,
+      headers: msg.headers,
+    });
     const subs = this.options.index.get(msg.subject);
     if (!subs || subs.size === 0) return;
     const body = decodePublishedEvent(msg.data);

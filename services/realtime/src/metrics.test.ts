@@ -13,6 +13,7 @@ describe('realtime metrics', () => {
       connections: () => totals.connections,
       fanOutDelivered: () => totals.delivered,
       fanOutSkipped: () => totals.skipped,
+      recentEvents: () => ({ events: 4, bytes: 900 }),
     });
     metrics.frameReceived();
     metrics.framesSent(3);
@@ -21,6 +22,8 @@ describe('realtime metrics', () => {
     expect(sample(text, 'idp_realtime_ws_connections')).toBe(2);
     expect(sample(text, 'idp_realtime_ws_messages_received_total')).toBe(1);
     expect(sample(text, 'idp_realtime_ws_messages_sent_total')).toBe(3);
+    expect(sample(text, 'idp_realtime_recent_events')).toBe(4);
+    expect(sample(text, 'idp_realtime_recent_events_bytes')).toBe(900);
     totals.delivered = 25;
     totals.connections = 1;
     metrics.framesSent(2);
@@ -36,7 +39,12 @@ describe('realtime metrics', () => {
     metrics.resume('resumed', 12);
     metrics.resume('refetch');
     metrics.resume('no_slot');
+    metrics.replaySource('memory');
+    metrics.replaySource('memory');
+    metrics.replaySource('stream');
     const text = await registry.metrics();
+    expect(text).toMatch(/^idp_realtime_replay_sources_total\{source="memory"\} 2$/m);
+    expect(text).toMatch(/^idp_realtime_replay_sources_total\{source="stream"\} 1$/m);
     expect(text).toMatch(/^idp_realtime_resumes_total\{outcome="resumed"\} 1$/m);
     expect(text).toMatch(/^idp_realtime_resumes_total\{outcome="refetch"\} 1$/m);
     expect(sample(text, 'idp_realtime_replay_events_count')).toBe(1);

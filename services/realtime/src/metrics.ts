@@ -13,6 +13,8 @@ export interface RealtimeMetricsSources {
   fanOutDelivered(): number;
   /** Events the live feed skipped as malformed so far. */
   fanOutSkipped(): number;
+  /** The memory of the stream's tail resumes are served from (recent-events.ts). */
+  recentEvents(): { events: number; bytes: number };
 }
 
 /** A counter that mirrors a running total kept elsewhere, read when Prometheus scrapes. */
@@ -62,6 +64,12 @@ export function createRealtimeMetrics(registry: Registry) {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const replaySources = new Counter({
+    name: 'idp_realtime_replay_sources_total',
+    help: 'Topic replays by where they read: memory (the instance window of the stream tail) or stream (JetStream)',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
   const replaySize = new Histogram({
     name: 'idp_realtime_replay_events',
     help: 'Events a resumed subscribe had missed (replayed before going live)',
@@ -87,6 +95,22 @@ export function createRealtimeMetrics(registry: Registry) {
         'Live events delivered to subscriptions (one per subscribed connection per event)',
         sources.fanOutDelivered,
       );
+      new Gauge({
+        name: 'idp_realtime_recent_events',
+        help: 'Events held in the instance window of the stream tail (realtime.replay_memory_max_bytes)',
+        registers: [registry],
+        collect() {
+          this.set(sources.recentEvents().events);
+        },
+      });
+      new Gauge({
+        name: 'idp_realtime_recent_events_bytes',
+        help: 'Estimated bytes of the instance window of the stream tail',
+        registers: [registry],
+        collect() {
+          this.set(sources.recentEvents().bytes);
+        },
+      });
       totalCounter(
         registry,
         'idp_realtime_fanout_skipped_total',
@@ -106,6 +130,7 @@ export function createRealtimeMetrics(registry: Registry) {
       if (missedEvents !== undefined) replaySize.observe(missedEvents);
     },
     replayEnded: (outcome: string) => replays.inc({ outcome }),
+    replaySource: (source: 'memory' | 'stream') => replaySources.inc({ source }),
   };
 }
 export type RealtimeMetrics = ReturnType<typeof createRealtimeMetrics>;

@@ -26,7 +26,9 @@ import type { Connection } from './connection.js';
 import { ConnectionLimits } from './connection-limits.js';
 import type { ConnectionContext } from './context.js';
 import { LiveFeed } from './live-feed.js';
+import { MemoryFirstReplayer } from './memory-replay.js';
 import { createRealtimeMetrics } from './metrics.js';
+import { RecentEvents } from './recent-events.js';
 import { RefusalCache } from './refusal-cache.js';
 import { Replayer } from './replay.js';
 import { EventsStreamState } from './stream-state.js';
@@ -76,6 +78,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
   const js = jetstream(nc);
   const index = new SubscriptionIndex();
   const stream = new EventsStreamState(jsm, Streams.events.name);
+  const recent = new RecentEvents(config.replay_memory_max_bytes);
   const metrics = options.metrics ?? new Registry();
   const breakers = createBreakerSet({
     config: options.circuitBreakers ?? parseGatewayConfig('').circuit_breakers,
@@ -98,7 +101,15 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     stream,
     refusals: new RefusalCache(config.refusal_cache_ttl_ms, config.refusal_cache_max_entries),
     claimPrincipal: (p) => limits.claimPrincipal(`${p.tenant_id}\n${p.sub}`),
-    replayer: new Replayer(js, Streams.events.name, logger, config.max_concurrent_replays),
+    replayer: new MemoryFirstReplayer(
+      new Replayer(js, Streams.events.name, logger, config.max_concurrent_replays),
+      {
+        recent,
+        currentEpoch: () => stream.current?.epoch,
+        onSource: (source) => counters.replaySource(source),
+        logger,
+      },
+    ),
     metrics: counters,
     authorize: (principal, topic) => authorizer.decide(principal, topic),
     authenticate: async (token) => {
@@ -117,6 +128,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     state: stream,
     index,
     logger,
+    recent,
     onEpochChange: () => {
       for (const c of server?.connections ?? []) c.close(CloseCodes.UNAVAILABLE, 'events stream recreated');
     },
@@ -135,6 +147,7 @@ export async function startRealtimeService(options: RealtimeServiceOptions): Pro
     connections: () => live.connections.size,
     fanOutDelivered: () => feed.delivered,
     fanOutSkipped: () => feed.skipped,
+    recentEvents: () => recent.stats,
   });
   const revocations = closeOnRevocation(nc, () => server?.connections ?? [], logger);
   const port = await server.listen(options.port, options.host ?? '0.0.0.0');

@@ -9,12 +9,15 @@ import type { Logger } from '@idp/observability';
 import { type Consumer, DeliverPolicy, type JetStreamClient } from '@nats-io/jetstream';
 import { deliverTraced } from './delivery-tracing.js';
 import { decodePublishedEvent } from './event-frame.js';
+import type { RecentEvent } from './recent-events.js';
 
 export interface PreparedReplay {
   subject: string;
   /** Events stored after `since` on this subject when the replay consumer was created. */
   pending: number;
   consumer: Consumer | undefined;
+  /** Set when the instance's memory of the stream's tail covers the replay (memory-replay.ts). */
+  recent?: RecentEvent[];
 }
 
 export type ReplayEvent = (seq: number, body: PublishedEvent, storedAt: string) => void;

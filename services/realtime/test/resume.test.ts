@@ -94,8 +94,15 @@ describe('resume', () => {
     c.close();
   });
 
-  it('resumes 30 topics with one replay consumer at a time, each topic exact', async () => {
-    // The server's own advisories tell when each consumer of the stream is created and deleted.
+  it('resumes 30 topics from the stream with one replay consumer at a time, each topic exact', async () => {
+    const published = [];
+    for (const topic of MANY) published.push(...(await publishMany(h.js, 't1', topic, 3)));
+    await h.nc.flush();
+    // An instance started after the events: its memory of the stream's tail does not reach back to
+    // them, so the resume reads the stream.
+    const fresh = await h.startRealtime();
+    // The server's own advisories tell when each consumer of the stream is created and deleted (from
+    // here on: the instance's own live consumer is already there).
     const alive = { now: 0, most: 0 };
     const advisories = h.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.*.${Streams.events.name}.>`, {
       callback: (_e, msg) => {
@@ -103,10 +110,8 @@ describe('resume', () => {
         if (msg.subject.includes('.DELETED.')) alive.now--;
       },
     });
-    const published = [];
-    for (const topic of MANY) published.push(...(await publishMany(h.js, 't1', topic, 3)));
     await h.nc.flush();
-    const c = await TestClient.open(url, await token('alice', 't1'));
+    const c = await TestClient.open(fresh.url, await token('alice', 't1'));
     const since = published[0]!.seq - 1;
     expect(await c.subscribe(MANY, { since })).toMatchObject({ type: 'subscribed', resumed: true });
     await waitFor(() => c.events().length >= published.length, { message: 'all replayed' });
@@ -116,6 +121,43 @@ describe('resume', () => {
     for (const topic of MANY)
       expect(shape(c.events(topic))).toEqual(expected(published.filter((p) => p.topic === topic)));
     c.close();
+  });
+
+  it('resumes from memory when its window covers since, and from the stream when it does not', async () => {
+    // A window of about ten events (each ~250 bytes with its bookkeeping), live before the events.
+    const small = await h.startRealtime({ replay_memory_max_bytes: 2_500 });
+    const alive = { now: 0, most: 0 };
+    const advisories = h.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.*.${Streams.events.name}.>`, {
+      callback: (_e, msg) => {
+        if (msg.subject.includes('.CREATED.')) alive.most = Math.max(alive.most, ++alive.now);
+        if (msg.subject.includes('.DELETED.')) alive.now--;
+      },
+    });
+    const published = await publishMany(h.js, 't1', 'operation:op_2:progress', 40, 1_000);
+    await waitFor(() => small.feed.lastSeq >= published.at(-1)!.seq, { message: 'live feed saw them' });
+    await h.nc.flush();
+
+    const recentSince = published.at(-4)!.seq;
+    const recent = await TestClient.open(small.url, await token('alice', 't1'));
+    expect(await recent.subscribe(['operation:op_2:progress'], { since: recentSince })).toMatchObject({
+      resumed: true,
+    });
+    await waitFor(() => recent.events().length >= 3, { message: 'recent replayed' });
+    await h.nc.flush();
+    expect(alive.most).toBe(0);
+
+    const old = await TestClient.open(small.url, await token('alice', 't1'));
+    expect(await old.subscribe(['operation:op_2:progress'], { since: published[0]!.seq })).toMatchObject({
+      resumed: true,
+    });
+    await waitFor(() => old.events().length >= 39, { message: 'old replayed' });
+    await waitFor(() => alive.now === 0, { message: 'replay consumer deleted' });
+    advisories.unsubscribe();
+    expect(alive.most).toBe(1);
+    expect(shape(recent.events())).toEqual(expected(published.slice(-3)));
+    expect(shape(old.events())).toEqual(expected(published.slice(1)));
+    recent.close();
+    old.close();
   });
 
   it('answers resumed:false when `since` is older than the retention window', async () => {
