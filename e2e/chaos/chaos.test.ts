@@ -108,6 +108,7 @@ describe('chaos under load on a 3-node cluster', () => {
       expect(run.load.requests).toBeGreaterThan(100);
       expect(run.load.operations.length).toBeGreaterThan(3);
     },
-    240_000,
+    // A fault, the recovery (waitCaughtUp allows 90 s per node) and the bounded checks.
+    420_000,
   );
 });

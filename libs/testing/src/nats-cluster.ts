@@ -30,6 +30,8 @@ export interface NatsNodeHandle {
   freeze(): void;
   /** SIGCONT after freeze(). */
   thaw(): void;
+  /** The last lines the node logged since its latest start, for a failure message. */
+  logTail(lines?: number): string;
 }
 
 export interface NatsClusterHandle extends NatsAccess {
@@ -148,6 +150,7 @@ function nodeConfig(operatorConfig: string, name: string, routePort: number, rou
 
 function clusterNode(name: string, port: number, args: string[], violations: string[]): NatsNodeHandle {
   let child: ChildProcess | undefined;
+  let log = '';
   const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const stopWith = async (signal: NodeJS.Signals) => {
     if (!child) return;
@@ -169,10 +172,15 @@ function clusterNode(name: string, port: number, args: string[], violations: str
     stop: () => stopWith('SIGTERM'),
     start: async () => {
       if (running()) throw new Error(`node ${name} already runs`);
+      log = '';
       child = await launch(args, port, violations);
+      child.stderr?.on('data', (chunk) => {
+        log = (log + chunk).slice(-16_000);
+      });
     },
     freeze: () => signal('SIGSTOP'),
     thaw: () => signal('SIGCONT'),
+    logTail: (lines = 20) => log.trimEnd().split('\n').slice(-lines).join('\n'),
   };
 }
 
