@@ -16,7 +16,9 @@ describe('quota reservations', () => {
   it('counts only creates in flight: not stored, not deleted, not lapsed', () => {
     const state = reserve(reserve(reserve(undefined, 'a'), 'b'), 'c');
     const presence = presenceOf({ a: 'alive', b: 'deleted' });
-    const now = Date.parse(state.pending[0]!.reserved_at);
+    // The newest reservation's time: the clock may tick between the three reserves, and `c` must
+    // have lapsed too at the second check.
+    const now = Date.parse(state.pending.at(-1)!.reserved_at);
     expect(inFlight(state, presence, now + 10).map((r) => r.holder_id)).toEqual(['c']);
     expect(inFlight(state, presence, now + ORPHAN_CLAIM_MS + 1)).toEqual([]);
   });
