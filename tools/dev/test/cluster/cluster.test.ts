@@ -132,12 +132,25 @@ function processesInGroup(group: number): number[] {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       // pid (comm) state ppid pgrp …: comm may hold spaces, so count from its closing parenthesis.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === group) left.push(Number(entry));
+      // A zombie has exited and holds nothing but its exit status until reaped: not left running.
+      if (Number(fields[2]) === group && fields[0] !== 'Z') left.push(Number(entry));
     } catch {
       // Gone while we looked.
     }
   }
   return left;
+}
+
+/** `pid state command line`, for a failure message. */
+function describeProcess(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return `${pid} ${state} ${command.slice(0, 200)}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
 }
 
 function acceptsConnections(url: string): Promise<boolean> {
@@ -211,9 +224,12 @@ describe('npm run cluster', () => {
     process.kill(-group, 'SIGINT');
     // npm ends a script stopped by Ctrl-C by the same signal, once its child has exited (0 here).
     expect(await withBound(exited, 30_000, 'npm run cluster exits on Ctrl-C')).toMatch(/^(SIGINT|exit 0)$/);
-    await waitFor(() => processesInGroup(group).length === 0 && processesInGroup(natsHost!).length === 0, {
-      timeoutMs: 5_000,
+    const left = () => [...processesInGroup(group), ...processesInGroup(natsHost!)];
+    await waitFor(() => left().length === 0, {
+      timeoutMs: 15_000,
       message: 'no process of the cluster is left',
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; still running: ${left().map(describeProcess).join('; ')}`);
     });
     for (const url of where.natsUrls) expect(await acceptsConnections(url), url).toBe(false);
     expect(cluster.output()).toContain('[cluster] stopped');
