@@ -127,6 +127,7 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
   try {
     await Promise.all(nodes.map((n) => n.start()));
     await cluster.jetStreamReady();
+    await placementReady(access, size);
   } catch (error) {
     await cluster.cleanup();
     throw error;
@@ -182,6 +183,30 @@ function clusterNode(name: string, port: number, args: string[], violations: str
     thaw: () => signal('SIGCONT'),
     logTail: (lines = 20) => log.trimEnd().split('\n').slice(-lines).join('\n'),
   };
+}
+
+/**
+ * Until a stream with one replica per node can be placed. A meta leader answers before every peer
+ * has reported in (nats-server 2.10 then refuses an R3 stream with "no suitable peers for placement"),
+ * so the setup step run right after the start would fail; a throwaway stream proves placement works.
+ */
+async function placementReady(
+  access: Pick<NatsAccess, 'clientOptions'>,
+  replicas: number,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await untilAnswered(timeoutMs, `placement of a stream on ${replicas} servers`, async () => {
+    const nc = await connect({ ...access.clientOptions('test'), timeout: 2_000 });
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: 5_000 });
+      const name = 'IDP_TEST_PLACEMENT_PROBE';
+      await jsm.streams.add({ name, subjects: ['idp.test.placement-probe'], num_replicas: replicas });
+      await jsm.streams.delete(name);
+      return true;
+    } finally {
+      await nc.close();
+    }
+  });
 }
 
 /** Retries `ask` until it returns a value (an election may be running), bounded by `timeoutMs`. */
