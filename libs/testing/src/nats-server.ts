@@ -60,7 +60,10 @@ export const TEST_USER: UserPermissions = {
   purpose: 'tests only: observes and injects anything',
   publish: ['>'],
   subscribe: ['>'],
-  respond: true,
+  // Publishing `>` already covers any reply. With `respond` too, nats-server 2.9 tracked every request
+  // this user received for a minute and scanned them all on each one: the benchmark's 1-hop floor, run
+  // as this user, fell to a quarter of its speed (docs/operations.md, "response permissions").
+  respond: false,
 };
 
 export interface NatsServerOptions {
