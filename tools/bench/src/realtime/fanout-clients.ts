@@ -1,6 +1,9 @@
 // The load side of the fan-out benchmark, in its own process (pinned to its own core by the caller):
 // opens N clients of one kind to 127.0.0.1, subscribes them, counts delivered events and reports the
-// running count over IPC every 100 ms, so the driver can pace the publisher and read a steady rate.
+// running count over IPC every 100 ms, so the driver can pace the publisher. The rate is read from
+// marks instead: the time at which the count passed each multiple of MARK_EVERY, taken where events
+// are counted. A load process this busy runs its timers late (seconds apart at 1M deliveries/s), so
+// its 100 ms reports alone could not time the steady part, and some runs saw none in it at all.
 //   argv: <kind: bare|realtime|socketio> <url> <clients> [token]
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -14,6 +17,13 @@ if (!['bare', 'realtime', 'socketio'].includes(kind) || !url?.startsWith('ws://1
   );
 }
 let received = 0;
+const MARK_EVERY = 1_000;
+/** marks[i]: when the count reached (i + 1) × MARK_EVERY (epoch ms). */
+const marks: number[] = [];
+const now = () => performance.timeOrigin + performance.now();
+const count = () => {
+  if (++received % MARK_EVERY === 0) marks.push(now());
+};
 const closers: (() => void)[] = [];
 const EVENT_PREFIX = '{"type":"event"';
 
@@ -29,7 +39,7 @@ function openWs(): Promise<void> {
     });
     ws.on('message', (data: Buffer) => {
       // Counting by prefix, without a JSON parse: the load process must cost as little as possible.
-      if (data.length > 15 && data.toString('latin1', 0, 15) === EVENT_PREFIX) received++;
+      if (data.length > 15 && data.toString('latin1', 0, 15) === EVENT_PREFIX) count();
       else if (data.includes('"subscribed"')) resolve();
       else if (data.includes('"error"')) reject(new Error(data.toString()));
     });
@@ -49,9 +59,7 @@ function openSocketIo(): Promise<void> {
     closers.push(() => socket.disconnect());
     socket.on('connect_error', reject);
     socket.on('ready', () => resolve());
-    socket.on('event', () => {
-      received++;
-    });
+    socket.on('event', count);
   });
 }
 
@@ -60,11 +68,9 @@ for (let i = 0; i < total; i += 100) {
   await Promise.all(Array.from({ length: Math.min(100, total - i) }, open));
 }
 process.send?.({ ready: true });
-const timer = setInterval(
-  () => process.send?.({ received, at: performance.now() + performance.timeOrigin }),
-  100,
-);
+const timer = setInterval(() => process.send?.({ received, at: now() }), 100);
 process.on('message', (m: { cmd: string }) => {
+  if (m.cmd === 'marks') process.send?.({ marks, markEvery: MARK_EVERY });
   if (m.cmd !== 'close') return;
   clearInterval(timer);
   for (const close of closers) close();

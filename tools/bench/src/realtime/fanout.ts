@@ -1,7 +1,7 @@
 // One fan-out measurement: a fresh server process pinned to its own core, a load process holding every
 // client pinned to another, idle RSS per connection, then ≥ `seconds` of paced delivery. The driver keeps
 // at most WINDOW events per client in flight (sent − delivered), so no server buffers without bound and
-// none closes a slow consumer; the rate is read from the clients' running count in the steady part.
+// none closes a slow consumer; the rate is read from the clients' count marks in the steady part.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -44,6 +44,12 @@ interface Progress {
   at: number;
 }
 
+/** From the load process: `marks[i]` is when its count reached (i + 1) × `markEvery` (epoch ms). */
+export interface CountMarks {
+  marks: number[];
+  markEvery: number;
+}
+
 export async function measureFanout(server: FanoutServer, options: FanoutOptions): Promise<FanoutResult> {
   await sleep(1_000);
   const before = rssKb(server.pid);
@@ -57,7 +63,7 @@ export async function measureFanout(server: FanoutServer, options: FanoutOptions
     await sleep(2_000);
     const idleKbPerConn = (rssKb(server.pid) - before) / options.clients;
     await drive(server, options, samples);
-    const steady = steadyRate(samples, options.seconds);
+    const steady = steadyRate(await countMarks(load.child), options.seconds);
     // A measurement whose clients saw nothing measured the machine, not the server: kept as no number.
     if (steady.msgsPerSec === 0) {
       process.stderr.write(
@@ -91,17 +97,38 @@ async function drive(server: FanoutServer, options: FanoutOptions, samples: Prog
   while (received() < sent * options.clients && Date.now() < drainEnd) await sleep(100);
 }
 
-/** Deliveries per second between the end of the first 10 % of the run and the end of sending. */
+function countMarks(child: ChildProcess): Promise<CountMarks> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('fan-out clients sent no count marks within 30 s')),
+      30_000,
+    );
+    const onMessage = (m: Partial<CountMarks>) => {
+      if (!Array.isArray(m.marks) || typeof m.markEvery !== 'number') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(m as CountMarks);
+    };
+    child.on('message', onMessage);
+    child.send({ cmd: 'marks' });
+  });
+}
+
+/**
+ * Deliveries per second from the end of the first 10 % of `seconds` after the first mark to the end of
+ * `seconds`: the part where the window is full, without the start-up and the drain after sending.
+ */
 export function steadyRate(
-  samples: Progress[],
+  { marks, markEvery }: CountMarks,
   seconds: number,
 ): { msgsPerSec: number; deliveredSeconds: number } {
-  const firstAt = samples.find((s) => s.received > 0)?.at;
+  const firstAt = marks[0];
   if (firstAt === undefined) return { msgsPerSec: 0, deliveredSeconds: 0 };
-  const from = samples.find((s) => s.at >= firstAt + seconds * 100) ?? samples[0]!;
-  const until = [...samples].reverse().find((s) => s.at <= firstAt + seconds * 1000) ?? samples.at(-1)!;
-  const span = (until.at - from.at) / 1000;
-  return { msgsPerSec: span > 0 ? (until.received - from.received) / span : 0, deliveredSeconds: span };
+  const from = marks.findIndex((at) => at >= firstAt + seconds * 100);
+  const until = marks.findLastIndex((at) => at <= firstAt + seconds * 1000);
+  if (from < 0 || until <= from) return { msgsPerSec: 0, deliveredSeconds: 0 };
+  const span = (marks[until]! - marks[from]!) / 1000;
+  return { msgsPerSec: ((until - from) * markEvery) / span, deliveredSeconds: span };
 }
 
 function startLoad(options: FanoutOptions, url: string) {
