@@ -77,7 +77,7 @@ function realtimeSection(rt: RealtimeResults): string[] {
   const lines = [
     '### Realtime fan-out',
     '',
-    `Server under test pinned to CPU ${s.serverCpus}, the load process (all clients) to CPU ${s.loadCpus} (\`taskset\`), the same for all three servers; a fresh server per measurement; ${s.seconds} s of paced delivery per measurement (at most 2,000 events per client in flight), rate read from the clients' running count after the first 10 %; ${s.repeats} repeat(s) per server and client count; median (min–max).`,
+    `Server under test pinned to CPU ${s.serverCpus}, the load process (all clients) to CPU ${s.loadCpus} (\`taskset\`), the same for all three servers; a fresh server per measurement; ${s.seconds} s of paced delivery per measurement (at most 2,000 events per client in flight), rate timed by the clients' count marks (the time each 1,000th delivery arrived) from 10 % to 100 % of the delivery time; ${s.repeats} repeat(s) per server and client count; median (min–max).`,
     '',
     '| clients | server | delivered msgs/s | vs bare `ws` | idle KB/conn |',
     '| --- | --- | --- | --- | --- |',
