@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import type { Transport } from './context.js';
 
-/** As many frames as the bare `ws` ceiling corks per write (tools/bench): few syscalls, little held. */
+/** About what the bare `ws` ceiling corks per write (50, tools/bench): few syscalls, little held. */
 const FLUSH_AT_FRAMES = 64;
 const dirty = new Set<WsTransport>();
 let scheduled = false;

@@ -4,7 +4,7 @@
 // for longer (two loaded cores) dies without stopping anything (CI caught `npm run cluster` that way).
 // Every npm script runs TypeScript as `node --import tsx` instead: the signal reaches the runner itself.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -19,16 +19,21 @@ function scriptsOf(dir: string): [string, string][] {
   ]);
 }
 
-const workspaces = ['libs', 'services', 'tools'].flatMap((group) =>
-  readdirSync(join(root, group)).map((name) => `${group}/${name}`),
-);
-const allScripts = ['', 'e2e', ...workspaces].flatMap((dir) => {
-  try {
-    return scriptsOf(dir);
-  } catch {
-    return []; // A folder without a package.json.
-  }
-});
+/** The root and every workspace its package.json lists (`libs/*` and the like, or a folder). */
+function workspaceDirs(): string[] {
+  const { workspaces } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    workspaces: string[];
+  };
+  return workspaces.flatMap((pattern) => {
+    if (!pattern.endsWith('/*')) return [pattern];
+    const group = pattern.slice(0, -2);
+    return readdirSync(join(root, group))
+      .map((name) => `${group}/${name}`)
+      .filter((dir) => existsSync(join(root, dir, 'package.json')));
+  });
+}
+
+const allScripts = ['', ...workspaceDirs()].flatMap(scriptsOf);
 
 /** Runs `command` as npm would (argv, from the root) with the fixture in place of its entry file. */
 function runWithFixture(
