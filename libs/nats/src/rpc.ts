@@ -17,6 +17,7 @@ import { contextFromMsg, contextHeaders, type RequestContext } from './context.j
 import { instrumentedHandler, instrumentedRequest } from './instrumentation.js';
 import { isNatsAway, natsAwayError } from './nats-away.js';
 import { oversizedReply } from './oversized-reply.js';
+import { muxRequest } from './request-mux.js';
 
 export interface RequestOptions {
   timeoutMs?: number;
@@ -45,7 +46,7 @@ export async function requestJson(
   const headers = contextHeaders(options.context) ?? natsHeaders();
   try {
     const reply = await instrumentedRequest({ subject, headers }, () =>
-      nc.request(subject, data, { timeout: options.timeoutMs ?? 5_000, headers }),
+      muxRequest(nc, subject, data, { timeoutMs: options.timeoutMs ?? 5_000, headers }),
     );
     return decodeJson(reply.data);
   } catch (error) {
