@@ -1,14 +1,22 @@
 // Adapts a `ws` socket to the session's Transport. Frames queued during one tick are written in one
-// corked burst per socket (design.md §8: corking is what makes fan-out ~5× faster than send-per-frame),
-// and a socket whose queue reaches FLUSH_AT_FRAMES is written at once, without waiting for the turn to
-// end. One turn can dispatch a whole pull batch (hundreds of events): measured at 5,000 clients, one
-// turn queued 750 frames for every socket (3.75 million at once) and wrote nothing for about two
-// seconds, so every client waited for the whole turn and the garbage collector took a fifth of the CPU.
+// socket write per socket (design.md §8: batching is what makes fan-out ~5× faster than send-per-frame),
+// each event's frame built once for all its subscribers (wire-frame.ts), and a socket whose queue
+// reaches FLUSH_AT_FRAMES is written at once, without waiting for the turn to end. One turn can
+// dispatch a whole pull batch (hundreds of events): measured at 5,000 clients, one turn queued 750
+// frames for every socket (3.75 million at once) and wrote nothing for about two seconds, so every
+// client waited for the whole turn and the garbage collector took a fifth of the CPU.
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import type { Transport } from './context.js';
+import { sharedTextFrame } from './wire-frame.js';
 
-/** About what the bare `ws` ceiling corks per write (50, tools/bench): few syscalls, little held. */
+/** The parts of `ws` internals the transport writes through (ws 8). */
+interface WsInternals {
+  _socket?: Socket;
+  _sender?: { _queue?: unknown[] };
+}
+
+/** About what the bare `ws` ceiling writes per socket at once (50, tools/bench): few syscalls, little held. */
 const FLUSH_AT_FRAMES = 64;
 const dirty = new Set<WsTransport>();
 let scheduled = false;
@@ -52,11 +60,19 @@ export class WsTransport implements Transport {
     const frames = this.queue;
     this.queue = [];
     if (this.ws.readyState !== this.ws.OPEN) return;
-    // `_socket` is ws's underlying net.Socket; corking it batches the frames into few syscalls.
-    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-    socket?.cork();
-    for (const frame of frames) this.ws.send(frame, { binary: false });
-    socket?.uncork();
+    const { _socket: socket, _sender: sender } = this.ws as unknown as WsInternals;
+    if (socket && sender?._queue?.length === 0) {
+      // Nothing of ws's own waits to be written (no compression, no Blob sends here), so frames built
+      // once per event go straight to the socket, all of this flush in one write.
+      socket.write(
+        frames.length === 1 ? sharedTextFrame(frames[0]!) : Buffer.concat(frames.map(sharedTextFrame)),
+      );
+    } else {
+      // `_socket` is ws's underlying net.Socket; corking it batches the frames into few syscalls.
+      socket?.cork();
+      for (const frame of frames) this.ws.send(frame, { binary: false });
+      socket?.uncork();
+    }
     this.onFlushed?.(frames.length);
   }
 
