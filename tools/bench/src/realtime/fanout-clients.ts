@@ -4,9 +4,14 @@
 // marks instead: the time at which the count passed each multiple of MARK_EVERY, taken where events
 // are counted. A load process this busy runs its timers late (seconds apart at 1M deliveries/s), so
 // its 100 ms reports alone could not time the steady part, and some runs saw none in it at all.
+// WebSocket clients (bare and ours alike) count from the socket's bytes once subscribed
+// (frame-counter.ts), so the load process is not what limits the rate; Socket.IO clients count events
+// through socket.io-client, whose protocol needs it.
 //   argv: <kind: bare|realtime|socketio> <url> <clients> [token]
+import type { Socket as NetSocket } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
+import { FrameCounter } from './frame-counter.js';
 
 type Kind = 'bare' | 'realtime' | 'socketio';
 const [kind, url, countArg, token] = process.argv.slice(2) as [Kind, string, string, string?];
@@ -27,21 +32,38 @@ const count = () => {
 const closers: (() => void)[] = [];
 const EVENT_PREFIX = '{"type":"event"';
 
+/** From here on the socket's bytes go to a FrameCounter instead of the `ws` client's parser. */
+function countRaw(ws: WebSocket) {
+  const socket = (ws as unknown as { _socket: NetSocket })._socket;
+  const counter = new FrameCounter(
+    Buffer.from(EVENT_PREFIX),
+    count,
+    (frame) => socket.write(frame),
+    (code) => process.stderr.write(`fanout client closed by the server with ${code}\n`),
+  );
+  socket.removeAllListeners('data');
+  socket.on('data', (chunk: Buffer) => counter.push(chunk));
+}
+
 function openWs(): Promise<void> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
     closers.push(() => ws.terminate());
     ws.on('error', reject);
     ws.on('open', () => {
-      if (kind === 'bare') return resolve();
+      if (kind === 'bare') {
+        countRaw(ws);
+        return resolve();
+      }
       ws.send(JSON.stringify({ type: 'auth', token }));
       ws.send(JSON.stringify({ type: 'subscribe', topics: ['user:notifications'] }));
     });
     ws.on('message', (data: Buffer) => {
-      // Counting by prefix, without a JSON parse: the load process must cost as little as possible.
-      if (data.length > 15 && data.toString('latin1', 0, 15) === EVENT_PREFIX) count();
-      else if (data.includes('"subscribed"')) resolve();
-      else if (data.includes('"error"')) reject(new Error(data.toString()));
+      // Nothing is published before every client is subscribed, so the stream is at a frame boundary.
+      if (data.includes('"subscribed"')) {
+        countRaw(ws);
+        resolve();
+      } else if (data.includes('"error"')) reject(new Error(data.toString()));
     });
     ws.on('close', (code) => {
       if (code !== 1005 && code !== 1006) process.stderr.write(`fanout client closed with ${code}\n`);

@@ -4,6 +4,7 @@
 // none closes a slow consumer; the rate is read from the clients' count marks in the steady part.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpuMicros } from '../rest/cpu-time.js';
 
 export type FanoutKind = 'bare' | 'realtime' | 'socketio';
 
@@ -23,6 +24,10 @@ export interface FanoutResult {
   msgsPerSec: number;
   idleKbPerConn: number;
   deliveredSeconds: number;
+  /** Share of one CPU the server process used while the window was kept full (1 = its core saturated). */
+  serverBusy: number;
+  /** Deliveries still missing 30 s after the last event was sent (events × clients − received). */
+  missing: number;
 }
 
 export interface FanoutOptions {
@@ -55,6 +60,8 @@ export async function measureFanout(server: FanoutServer, options: FanoutOptions
   const before = rssKb(server.pid);
   const load = startLoad(options, server.url);
   const samples: Progress[] = [];
+  let serverBusy = Number.NaN;
+  let missing = Number.NaN;
   try {
     await load.ready;
     load.child.on('message', (m: Progress) => {
@@ -62,7 +69,11 @@ export async function measureFanout(server: FanoutServer, options: FanoutOptions
     });
     await sleep(2_000);
     const idleKbPerConn = (rssKb(server.pid) - before) / options.clients;
-    await drive(server, options, samples);
+    const cpuBefore = cpuMicros(server.pid);
+    const driveStart = performance.now();
+    missing = await drive(server, options, samples, () => {
+      serverBusy = (cpuMicros(server.pid) - cpuBefore) / ((performance.now() - driveStart) * 1000);
+    });
     const steady = steadyRate(await countMarks(load.child), options.seconds);
     // A measurement whose clients saw nothing measured the machine, not the server: kept as no number.
     if (steady.msgsPerSec === 0) {
@@ -71,7 +82,7 @@ export async function measureFanout(server: FanoutServer, options: FanoutOptions
       );
       steady.msgsPerSec = Number.NaN;
     }
-    return { kind: options.kind, clients: options.clients, idleKbPerConn, ...steady };
+    return { kind: options.kind, clients: options.clients, idleKbPerConn, serverBusy, missing, ...steady };
   } finally {
     load.child.send({ cmd: 'close' });
     await new Promise((r) => {
@@ -82,8 +93,16 @@ export async function measureFanout(server: FanoutServer, options: FanoutOptions
   }
 }
 
-/** Keeps the window full for `seconds`, then waits (bounded) for the clients to drain it. */
-async function drive(server: FanoutServer, options: FanoutOptions, samples: Progress[]): Promise<void> {
+/**
+ * Keeps the window full for `seconds`, then waits (bounded) for the clients to drain it; returns the
+ * deliveries still missing then.
+ */
+async function drive(
+  server: FanoutServer,
+  options: FanoutOptions,
+  samples: Progress[],
+  onSendingDone: () => void,
+): Promise<number> {
   const received = () => samples.at(-1)?.received ?? 0;
   let sent = 0;
   const end = Date.now() + options.seconds * 1000;
@@ -93,8 +112,10 @@ async function drive(server: FanoutServer, options: FanoutOptions, samples: Prog
       sent += BURST;
     } else await sleep(2);
   }
+  onSendingDone();
   const drainEnd = Date.now() + 30_000;
   while (received() < sent * options.clients && Date.now() < drainEnd) await sleep(100);
+  return sent * options.clients - received();
 }
 
 function countMarks(child: ChildProcess): Promise<CountMarks> {

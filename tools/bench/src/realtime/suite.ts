@@ -63,7 +63,7 @@ export async function runRealtimeSuite(
             const result = await measureFanout(server, options);
             fanout.push(result);
             log(
-              `fanout ${clients} #${repeat} ${kind}: ${Math.round(result.msgsPerSec)} msgs/s, ${result.idleKbPerConn.toFixed(1)} KB/conn`,
+              `fanout ${clients} #${repeat} ${kind}: ${Math.round(result.msgsPerSec)} msgs/s, ${result.idleKbPerConn.toFixed(1)} KB/conn, server busy ${Math.round(result.serverBusy * 100)} %, missing ${result.missing}`,
             );
           } finally {
             await server.stop();

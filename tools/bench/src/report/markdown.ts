@@ -77,10 +77,10 @@ function realtimeSection(rt: RealtimeResults): string[] {
   const lines = [
     '### Realtime fan-out',
     '',
-    `Server under test pinned to CPU ${s.serverCpus}, the load process (all clients) to CPU ${s.loadCpus} (\`taskset\`), the same for all three servers; a fresh server per measurement; ${s.seconds} s of paced delivery per measurement (at most 2,000 events per client in flight), rate timed by the clients' count marks (the time each 1,000th delivery arrived) from 10 % to 100 % of the delivery time; ${s.repeats} repeat(s) per server and client count; median (min–max).`,
+    `Server under test pinned to CPU ${s.serverCpus}, the load process (all clients) to CPU ${s.loadCpus} (\`taskset\`), the same for all three servers; a fresh server per measurement; ${s.seconds} s of paced delivery per measurement (at most 2,000 events per client in flight), rate timed by the clients' count marks (the time each 1,000th delivery arrived) from 10 % to 100 % of the delivery time; ${s.repeats} repeat(s) per server and client count; median (min–max). The bare \`ws\` and our clients count frames from the socket's bytes (\`frame-counter.ts\`), so the load process is not what sets the rate; "server busy" is the share of its core the server used while events were being sent (near 100 %: the server is the limit); "missing" counts deliveries not made within 30 s after the last event was sent (summed over repeats).`,
     '',
-    '| clients | server | delivered msgs/s | vs bare `ws` | idle KB/conn |',
-    '| --- | --- | --- | --- | --- |',
+    '| clients | server | delivered msgs/s | vs bare `ws` | server busy | missing | idle KB/conn |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   const checks: string[] = [];
   for (const clients of s.clientCounts) {
@@ -94,8 +94,10 @@ function realtimeSection(rt: RealtimeResults): string[] {
         bare,
       );
       const memory = spread(rows.map((f) => f.idleKbPerConn));
+      const busy = spread(rows.map((f) => f.serverBusy ?? Number.NaN));
+      const missing = rows.reduce((sum, f) => sum + (f.missing ?? 0), 0);
       lines.push(
-        `| ${fmtInt(clients)} | ${KIND_LABEL[kind]} | ${range(rate, fmtInt)} | ${range(ratio, fmtPct)} | ${range(memory, (n) => n.toFixed(1))} |`,
+        `| ${fmtInt(clients)} | ${KIND_LABEL[kind]} | ${range(rate, fmtInt)} | ${range(ratio, fmtPct)} | ${range(busy, fmtPct)} | ${fmtInt(missing)} | ${range(memory, (n) => n.toFixed(1))} |`,
       );
     }
     const ours = pairedRatio(
