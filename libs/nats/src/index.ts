@@ -16,6 +16,7 @@ export {
 export { isNatsAway, natsAwayError } from './nats-away.js';
 export { publishEvent } from './publish-event.js';
 export { PULL_EXPIRES_MS } from './pull-expiry.js';
+export { type MuxRequestOptions, muxRequest } from './request-mux.js';
 export {
   callRpc,
   type RequestHandler,

@@ -9,6 +9,7 @@ import { spread } from './stats.js';
 const SHORT: Record<string, string> = {
   hello: 'bare node:http hello',
   floor: '1-hop floor (node:http → NATS → responder)',
+  'floor-mux': '1-hop floor with our request function',
   'edge-only': 'ours: edge alone (auth + rate limit)',
   'get-nocache': 'ours: GET /applications/:id no-cache',
   'get-cached': 'ours: GET /applications/:id cached',

@@ -39,6 +39,12 @@ export const REST_PATHS: RestPath[] = [
   { id: 'hello', label: 'bare `node:http` hello', kind: 'reference' },
   { id: 'floor', label: '`node:http` → 1 NATS request → responder (the 1-hop floor)', kind: 'floor' },
   {
+    id: 'floor-mux',
+    label:
+      'the 1-hop floor making its request with our request function (`muxRequest`), not nats.js `request`',
+    kind: 'reference',
+  },
+  {
     id: 'edge-only',
     label: 'edge alone: auth + rate limit, answered at the edge (`GET /users/me/permissions`)',
     kind: 'ours',
@@ -59,6 +65,8 @@ export const REST_PATHS: RestPath[] = [
   },
 ];
 
+const WARM_UP_SECONDS = 5;
+
 export async function runRestSuite(
   settings: RestSettings,
   log: (line: string) => void,
@@ -74,7 +82,8 @@ export async function runRestSuite(
       const spent = groupCpuMicros(target.pids) - before;
       return { ...result, cpuUsPerRequest: spent / (result.rps * seconds) };
     };
-    for (const id of Object.keys(targets)) load(id, 2); // warm-up: JIT, auth cache, leases, response cache
+    // Warm-up: JIT (the services' hot paths take seconds of load to settle), auth cache, leases, response cache.
+    for (const id of Object.keys(targets)) load(id, WARM_UP_SECONDS);
     const runs: Record<string, RestRun[]> = Object.fromEntries(REST_PATHS.map((p) => [p.id, []]));
     for (let round = 1; round <= settings.rounds; round++) {
       for (const path of REST_PATHS) {
@@ -93,7 +102,7 @@ export async function runRestSuite(
 }
 
 function targetsFor(system: RestSystem, peer: { url: string; pids: number[] }) {
-  const { hello, floor, ours } = system.pids;
+  const { hello, floor, floorMux, ours } = system.pids;
   const auth = { authorization: `Bearer ${system.token}` };
   const noCache = { ...auth, 'cache-control': 'no-cache' };
   const api = `${system.edgeUrl}/api/v1`;
@@ -101,6 +110,7 @@ function targetsFor(system: RestSystem, peer: { url: string; pids: number[] }) {
   return {
     hello: { url: system.helloUrl, headers: {}, pids: hello },
     floor: { url: system.floorUrl, headers: {}, pids: floor },
+    'floor-mux': { url: system.floorMuxUrl, headers: {}, pids: floorMux },
     'edge-only': { url: `${api}/users/me/permissions`, headers: auth, pids: ours },
     'get-nocache': { url: `${api}${one}`, headers: noCache, pids: ours },
     'get-cached': { url: `${api}${one}`, headers: auth, pids: ours },

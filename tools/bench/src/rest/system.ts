@@ -12,11 +12,13 @@ export interface RestSystem {
   nats: BenchNats;
   edgeUrl: string;
   floorUrl: string;
+  /** The floor making its request with the project's request function (a reference row). */
+  floorMuxUrl: string;
   helloUrl: string;
   token: string;
   appId: string;
   /** Processes that do the work of each kind of path (nats-server in both), for CPU per request. */
-  pids: { hello: number[]; floor: number[]; ours: number[] };
+  pids: { hello: number[]; floor: number[]; floorMux: number[]; ours: number[] };
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,12 @@ export async function startRestSystem(options: RestSystemOptions = {}): Promise<
     await stopBenchNats(nats);
   };
   try {
-    const [helloPort, hopPort, edgePort] = [await freePort(), await freePort(), await freePort()];
+    const [helloPort, hopPort, muxHopPort, edgePort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const ready = /ready/;
     started.push(
       await startNode({ entry: fixture('hello-server.ts'), env: { PORT: String(helloPort) }, ready }),
@@ -46,6 +53,8 @@ export async function startRestSystem(options: RestSystemOptions = {}): Promise<
     started.push(await startNode({ entry: fixture('nats-responder.ts'), env: nats.envFor('test'), ready }));
     const hopEnv = { PORT: String(hopPort), ...nats.envFor('test') };
     started.push(await startNode({ entry: fixture('one-hop-server.ts'), env: hopEnv, ready }));
+    const muxHopEnv = { ...hopEnv, PORT: String(muxHopPort), FLOOR_REQUEST: 'mux' };
+    started.push(await startNode({ entry: fixture('one-hop-server.ts'), env: muxHopEnv, ready }));
     const env = { LOG_LEVEL: 'info', IDP_CONFIG: config };
     for (const name of ['auth', 'ratelimit', 'platform'] as const) {
       // HS256 is on only with a secret, for auth alone: the bench's tokens are signed with the dev one.
@@ -75,12 +84,18 @@ export async function startRestSystem(options: RestSystemOptions = {}): Promise<
     const appId = await seed(`${edgeUrl}/api/v1`, token);
     const natsPid = natsServerPid(nats.port);
     const nat = natsPid ? [natsPid] : [];
-    const [hello, responder, hop, ...ours] = started.map((p) => p.pid);
+    const [hello, responder, hop, muxHop, ...ours] = started.map((p) => p.pid);
     return {
-      pids: { hello: [hello!], floor: [responder!, hop!, ...nat], ours: [...ours, ...nat] },
+      pids: {
+        hello: [hello!],
+        floor: [responder!, hop!, ...nat],
+        floorMux: [responder!, muxHop!, ...nat],
+        ours: [...ours, ...nat],
+      },
       nats,
       edgeUrl,
       floorUrl: `http://127.0.0.1:${hopPort}/`,
+      floorMuxUrl: `http://127.0.0.1:${muxHopPort}/`,
       helloUrl: `http://127.0.0.1:${helloPort}/`,
       token,
       appId,
