@@ -1,8 +1,9 @@
 // Hand-run profiling aid (not part of `npm run bench`): starts the REST system, loads
 // GET /applications/:id (no-cache) with wrk, and prints req/s and the CPU each process spent per request
 // (a number that other load on the machine barely moves, unlike req/s); PROFILE_PATH=floor loads the
-// 1-hop floor instead, PROFILE_PATH=cached the same read served from the edge's cache. With a directory argument, edge and platform also run under --cpu-prof and leave
-// .cpuprofile files there (rest/top-functions.ts).
+// 1-hop floor instead, PROFILE_PATH=cached the same read served from the edge's cache. With a
+// directory argument, edge and platform also run under --cpu-prof and leave .cpuprofile files there
+// (rest/top-functions.ts).
 //   node --conditions=@idp/source --import tsx tools/bench/src/rest/profile-rest.ts [dir]
 import { wrk } from '../wrk.js';
 import { cpuMicros } from './cpu-time.js';
