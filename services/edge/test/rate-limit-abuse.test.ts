@@ -54,6 +54,21 @@ describe('endpoint limits follow the matched route (finding 4)', () => {
   });
 });
 
+describe('paths no route handler sees', () => {
+  it('count toward unauthenticated per client address in the onRequest hook, then answer 429', async () => {
+    const probe = (url: string) => h.edges[0]!.inject({ method: 'GET', url, remoteAddress: '203.0.113.77' });
+    const responses: LightMyRequestResponse[] = [];
+    for (let i = 0; i < 55; i++) responses.push(await probe(`/api/v1/no-such-route-${i % 3}`));
+    expect(count(responses)).toEqual({ 404: 50, 429: 5 });
+    expect(responses.at(-1)!.headers['ratelimit-policy']).toBe('"unauthenticated";q=50;w=60');
+    // The 429 is the whole answer: no route or not-found handler ran after it.
+    expect(responses.at(-1)!.json()).toMatchObject({
+      success: false,
+      error: { code: 'RATE_LIMIT_EXCEEDED' },
+    });
+  });
+});
+
 describe('failed authentications (finding 5)', () => {
   it('are limited per client address, never spend global, and repeat a refusal without an auth round trip', async () => {
     const before = authRequests;

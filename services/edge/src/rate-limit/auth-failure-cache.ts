@@ -2,7 +2,7 @@
 // costs no auth round trip per request. Keyed by the SHA-256 of the credential headers (never the
 // credential itself), bounded in entries (oldest dropped first) and in time (`ttl_ms`, short, so a
 // token that becomes valid — `nbf` reached, a new signing key published — is not held off for long).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ApiError, type ErrorBody } from '@idp/contracts';
 
 interface Entry {
@@ -58,7 +58,5 @@ export function credentialFingerprint(headers: Record<string, string | string[] 
   const apiKey = headers['x-api-key'];
   if (authorization === undefined && apiKey === undefined) return undefined;
   const text = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join('\n') : (v ?? ''));
-  return createHash('sha256')
-    .update(`a:${text(authorization)}\u0000k:${text(apiKey)}`)
-    .digest('base64url');
+  return hash('sha256', `a:${text(authorization)}\u0000k:${text(apiKey)}`, 'base64url');
 }

@@ -43,8 +43,11 @@ export interface RateLimitGate {
     reply: FastifyReply,
     authenticate: () => Promise<Principal>,
   ): Promise<Principal | undefined>;
-  /** onRequest hook: /api/v1 requests that no route handler will see. */
-  onRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
+  /**
+   * onRequest hook (callback style: it runs on every request, and most need nothing from it): /api/v1
+   * requests that no route handler will see.
+   */
+  onRequest(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void;
   limiter: Limiter;
   close(): void;
 }
@@ -154,11 +157,12 @@ export function createRateLimitGate(options: RateLimitGateOptions): RateLimitGat
     enforce,
     authenticateThenLimit,
     limiter,
-    async onRequest(request, reply) {
+    onRequest(request, reply, done) {
       const route = request.routeOptions.url;
       if (route ? ROUTED.has(route) || !route.startsWith(API_PREFIX) : !unmatchedUnderApi(request.url))
-        return;
-      return (await enforce(request, reply)) ? reply : undefined;
+        return done();
+      // When enforce has answered (429/503), the chain must stop there: `done` is not called.
+      enforce(request, reply).then((answered) => answered || done(), done);
     },
     close: () => {
       source.stop();
