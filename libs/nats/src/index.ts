@@ -25,6 +25,7 @@ export {
   type ServeOptions,
   serveJson,
 } from './rpc.js';
+export { type StreamLastSeqOptions, streamLastSeq } from './stream-last-seq.js';
 export { ensureStream, type StreamSpec } from './streams.js';
 export {
   assertStreamsExist,

@@ -54,12 +54,14 @@ function nested<R, T>(
   innermost: () => Promise<T>,
   hookOf: (instrumentation: NatsInstrumentation) => Around<R> | undefined,
 ): Promise<T> {
+  // Runs on every request and reply: no copy of the list, no bound functions.
   let call = innermost;
-  for (const instrumentation of [...installed].reverse()) {
-    const around = hookOf(instrumentation)?.bind(instrumentation);
+  for (let i = installed.length - 1; i >= 0; i--) {
+    const instrumentation = installed[i]!;
+    const around = hookOf(instrumentation);
     if (!around) continue;
     const inner = call;
-    call = () => around(request, inner);
+    call = () => around.call(instrumentation, request, inner) as Promise<T>;
   }
   return call();
 }

@@ -2,7 +2,7 @@
 // runner and the resource health monitor. main.ts only calls this; tests call it in-process, several
 // times against one server.
 import { Streams } from '@idp/contracts';
-import { assertStreamsExist, connectNats, natsAuthFromEnv } from '@idp/nats';
+import { assertStreamsExist, connectNats, natsAuthFromEnv, streamLastSeq } from '@idp/nats';
 import type { Logger } from '@idp/observability';
 import type { RoleCatalogue } from '@idp/rbac';
 import { Registry, stopTakingRequests } from '@idp/service-kit';
@@ -71,7 +71,11 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     jsm,
     store: new ChangeAnnouncingEventStore(js, logger, nc),
     projection,
-    barrier: new ReadBarrier(jsm, projection, env.IDP_READ_BARRIER_TIMEOUT_MS),
+    barrier: new ReadBarrier(
+      () => streamLastSeq(nc, Streams.eventStore.name, { timeoutMs: JS_API_TIMEOUT_MS }),
+      projection,
+      env.IDP_READ_BARRIER_TIMEOUT_MS,
+    ),
     events: new PublicEvents(js, logger),
     logger,
     env,

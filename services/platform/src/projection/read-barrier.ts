@@ -1,15 +1,17 @@
 // Read-your-writes across instances: before answering, wait until the projection has applied
 // everything the stream held when the request arrived. Concurrent callers share stream-info calls.
-import { ApiError, Streams } from '@idp/contracts';
-import type { JetStreamManager } from '@nats-io/jetstream';
+import { ApiError } from '@idp/contracts';
 import type { Projection } from './projection.js';
+
+/** The event store's last sequence, asked of JetStream now (libs/nats `streamLastSeq`). */
+export type EventStoreLastSeq = () => Promise<number>;
 
 export class ReadBarrier {
   private inFlight?: Promise<number>;
   private queued?: Promise<number>;
 
   constructor(
-    private readonly jsm: JetStreamManager,
+    private readonly eventStoreLastSeq: EventStoreLastSeq,
     private readonly projection: Projection,
     private readonly timeoutMs: number,
   ) {}
@@ -46,8 +48,7 @@ export class ReadBarrier {
 
   private async fetchLastSeq(): Promise<number> {
     try {
-      const info = await this.jsm.streams.info(Streams.eventStore.name);
-      return info.state.last_seq;
+      return await this.eventStoreLastSeq();
     } catch (error) {
       throw new ApiError('SERVICE_UNAVAILABLE', 'The event store is not reachable', undefined, {
         cause: error,
