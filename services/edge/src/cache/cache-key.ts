@@ -18,14 +18,25 @@ export function visibilityKey(principal: Principal): string {
   return JSON.stringify([principal.sub, principal.credential, principal.credential_id ?? '', roles]);
 }
 
+/**
+ * The caller's part of every key, once per principal object: the auth cache hands out the same
+ * (never modified) object for a credential until it expires, so a steady client costs no work here.
+ */
+const callerParts = new WeakMap<Principal, string>();
+
+function callerPart(principal: Principal): string {
+  let part = callerParts.get(principal);
+  if (part === undefined) {
+    part = `${tenantKey(principal)}${SEPARATOR}${visibilityKey(principal)}`;
+    callerParts.set(principal, part);
+  }
+  return part;
+}
+
 export function cacheKey(routeName: string, principal: Principal, input: ValidatedInput): string {
-  return [
-    tenantKey(principal),
-    visibilityKey(principal),
-    routeName,
-    canonicalJson(input.params),
-    canonicalJson(input.query),
-  ].join(SEPARATOR);
+  return [callerPart(principal), routeName, canonicalJson(input.params), canonicalJson(input.query)].join(
+    SEPARATOR,
+  );
 }
 
 /** JSON with keys sorted, so `?page=2&per_page=10` and `?per_page=10&page=2` share an entry. */
