@@ -17,8 +17,6 @@ interface ApiErrorBody {
 
 export interface StreamLastSeqOptions {
   timeoutMs: number;
-  /** JetStream's API prefix (another domain, or an imported API); `$JS.API` by default. */
-  apiPrefix?: string;
 }
 
 /** The last sequence stored in `stream`; JetStream's refusals throw a JetStreamApiError (status 503 included). */
@@ -27,7 +25,8 @@ export async function streamLastSeq(
   stream: string,
   options: StreamLastSeqOptions,
 ): Promise<number> {
-  const subject = `${options.apiPrefix ?? '$JS.API'}.STREAM.INFO.${stream}`;
+  // The default API prefix, as the platform's JetStream manager uses (no domain, no imported API).
+  const subject = `$JS.API.STREAM.INFO.${stream}`;
   const reply = await muxRequest(nc, subject, Empty, { timeoutMs: options.timeoutMs });
   const info = decodeJson(reply.data) as { state?: { last_seq?: unknown }; error?: ApiErrorBody };
   if (info.error) throw new JetStreamApiError(info.error);
